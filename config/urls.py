@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from wiki.views.edit import markdown_preview
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # Only the preview endpoint of django-markdownx: its image upload is not routed at all.
+    path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
+    path("", include("accounts.urls")),
+    path("", include("wiki.urls")),
+]
+
+handler404 = "wiki.views.browse.page_not_found"

@@ -1,0 +1,109 @@
+"""``manage.py import_seeds [PATH ...] [--dry-run]``: import seed documents, idempotently.
+
+Each file is parsed and written on its own (one transaction each, through the one write path),
+so a bad file is named with its reason and the others still import. Exit status 1 when any
+file failed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from wiki.models import Term
+from wiki.seeds import SEED_SUFFIXES, SeedDocument, SeedError, parse_seed_file
+from wiki.services import EditConflict, TermData, TermWriteError, render_body, term_import
+
+
+def safe_name(path: Path) -> str:
+    """The file name as it can be printed: control characters shown as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
+
+
+def seed_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.iterdir() if p.is_file() and p.suffix in SEED_SUFFIXES)
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise CommandError(f"{safe_name(path)}: no such file or directory")
+    return files
+
+
+class Command(BaseCommand):
+    help = "Import seed documents (Markdown with front matter) as terms, idempotently."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "paths", nargs="*", type=Path, help="files or directories (default: seeds/)"
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and report, write nothing"
+        )
+
+    def handle(self, *args, paths: list[Path], dry_run: bool, **options):
+        self.verbosity = options["verbosity"]
+        files = seed_files(paths or [Path(settings.BASE_DIR) / "seeds"])
+        counts: Counter[str] = Counter()
+        parsed: list[tuple[Path, SeedDocument]] = []
+        for path in files:
+            try:
+                parsed.append((path, parse_seed_file(path)))
+            except SeedError as exc:
+                self._fail(counts, path, str(exc))
+
+        by_slug: dict[str, list[Path]] = {}
+        for path, doc in parsed:
+            by_slug.setdefault(doc.slug, []).append(path)
+        for path, doc in parsed:
+            clashes = [p for p in by_slug[doc.slug] if p != path]
+            if clashes:
+                others = ", ".join(safe_name(p.name) for p in clashes)
+                self._fail(counts, path, f"same slug {doc.slug!r} as {others}")
+                continue
+            self._import(counts, path, doc, dry_run=dry_run)
+
+        prefix = "dry run: would have " if dry_run else ""
+        summary = (
+            f"{prefix}created {counts['created']}, updated {counts['updated']}, "
+            f"unchanged {counts['unchanged']}, failed {counts['failed']}"
+        )
+        self.stdout.write(summary)
+        if counts["failed"]:
+            raise CommandError(f"{counts['failed']} file(s) could not be imported", returncode=1)
+
+    def _import(self, counts: Counter, path: Path, doc: SeedDocument, *, dry_run: bool) -> None:
+        name = safe_name(path.name)
+        try:
+            if dry_run:
+                outcome = self._dry_run_outcome(doc)
+            else:
+                result = term_import(doc=doc, source_name=name)
+                outcome = (
+                    "created" if result.created else "updated" if result.changed else "unchanged"
+                )
+        except (TermWriteError, EditConflict) as exc:
+            self._fail(counts, path, str(exc))
+            return
+        counts[outcome] += 1
+        if self.verbosity >= 2 or outcome != "unchanged":
+            self.stdout.write(f"{name}: {outcome} {doc.slug}")
+
+    def _dry_run_outcome(self, doc: SeedDocument) -> str:
+        render_body(doc.body)
+        term = Term.objects.select_related("current_revision").filter(slug=doc.slug).first()
+        if term is None:
+            return "created"
+        current = TermData.from_revision(term.current_revision)
+        return "unchanged" if current == TermData.from_seed(doc) else "updated"
+
+    def _fail(self, counts: Counter, path: Path, reason: str) -> None:
+        counts["failed"] += 1
+        self.stderr.write(f"{safe_name(path)}: {reason}")

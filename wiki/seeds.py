@@ -1,0 +1,153 @@
+"""Parse one seed document (Markdown with YAML front matter) into a ``SeedDocument``.
+
+Pure: no database access. Every way a file can be wrong raises ``SeedError`` with a reason a
+person can act on; the import command adds the file name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .markdown import MAX_BODY_BYTES, slugify_title
+from .models import Difficulty
+
+SEED_SUFFIXES = (".md", ".txt")
+MAX_FILE_BYTES = MAX_BODY_BYTES + 64 * 1024
+MAX_TITLE_LENGTH = 200
+MAX_LIST_ITEMS = 200
+MAX_ITEM_LENGTH = 100
+
+
+class SeedError(ValueError):
+    """A seed file that cannot be imported; the message says why."""
+
+
+@dataclass(frozen=True)
+class SeedDocument:
+    title: str
+    slug: str
+    category: str = ""
+    difficulty: str = ""
+    related: tuple[str, ...] = field(default_factory=tuple)
+    tags: tuple[str, ...] = field(default_factory=tuple)
+    body: str = ""
+
+
+_HANDLER = YAMLHandler()
+
+
+def parse_seed_bytes(raw: bytes) -> SeedDocument:
+    if not raw.strip():
+        raise SeedError("the file is empty")
+    if len(raw) > MAX_FILE_BYTES:
+        raise SeedError(f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SeedError(f"not valid UTF-8 (byte {exc.start}): save the file as UTF-8") from exc
+    return parse_seed_text(text)
+
+
+def parse_seed_text(text: str) -> SeedDocument:
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not _HANDLER.detect(text):
+        raise SeedError("no front matter: the file must start with a '---' line")
+    try:
+        front, body = _HANDLER.split(text)
+    except ValueError as exc:
+        raise SeedError("front matter is not closed by a second '---' line") from exc
+    try:
+        meta = _HANDLER.load(front)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "could not be parsed"
+        raise SeedError(f"broken YAML in front matter{where}: {problem}") from exc
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise SeedError(
+            f"front matter must be a mapping of fields, not a {type(meta).__name__}"
+        )
+
+    title = _scalar(meta, "term").strip()
+    if not title:
+        raise SeedError("missing or blank 'term' in front matter")
+    if len(title) > MAX_TITLE_LENGTH:
+        raise SeedError(f"'term' is {len(title)} characters; the limit is {MAX_TITLE_LENGTH}")
+    slug = slugify_title(title)
+    if not slug:
+        raise SeedError(f"'term' {title!r} has no letters or digits to make a URL from")
+
+    difficulty = _scalar(meta, "difficulty").strip().lower()
+    if difficulty and difficulty not in Difficulty.values:
+        allowed = ", ".join(Difficulty.values)
+        raise SeedError(f"unknown difficulty {difficulty!r}: use one of {allowed}")
+
+    body = body.strip("\n") + "\n" if body.strip() else ""
+    if len(body.encode("utf-8")) > MAX_BODY_BYTES:
+        raise SeedError(
+            f"the body is {len(body.encode('utf-8')):,} bytes; the limit is {MAX_BODY_BYTES:,}"
+        )
+
+    related = _slug_list(_string_list(meta, "relatedTerms"))
+    return SeedDocument(
+        title=title,
+        slug=slug,
+        category=_scalar(meta, "category").strip()[:100],
+        difficulty=difficulty,
+        related=tuple(s for s in related if s != slug),
+        tags=tuple(dict.fromkeys(_string_list(meta, "tags"))),
+        body=body,
+    )
+
+
+def parse_seed_file(path: Path) -> SeedDocument:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SeedError(f"cannot be read: {exc.strerror or exc}") from exc
+    return parse_seed_bytes(raw)
+
+
+def _scalar(meta: dict, key: str) -> str:
+    value = meta.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        raise SeedError(f"'{key}' must be a single value, not a {type(value).__name__}")
+    return str(value)
+
+
+def _string_list(meta: dict, key: str) -> list[str]:
+    """A list of short strings; a comma-separated string is accepted as well."""
+    value = meta.get(key)
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        items = value.split(",")
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise SeedError(f"'{key}' must be a list or a comma-separated string")
+    if len(items) > MAX_LIST_ITEMS:
+        raise SeedError(f"'{key}' has {len(items)} items; the limit is {MAX_LIST_ITEMS}")
+    cleaned = []
+    for item in items:
+        if isinstance(item, (list, dict)) or item is None:
+            raise SeedError(f"'{key}' must contain plain values, not nested lists or mappings")
+        text = str(item).strip()
+        if len(text) > MAX_ITEM_LENGTH:
+            raise SeedError(f"an item of '{key}' is longer than {MAX_ITEM_LENGTH} characters")
+        if text:
+            cleaned.append(text)
+    return cleaned
+
+
+def _slug_list(items: list[str]) -> list[str]:
+    slugs = (slugify_title(item) for item in items)
+    return list(dict.fromkeys(s for s in slugs if s))

@@ -1,0 +1,120 @@
+"""Reads that are more than a one-line queryset. Each returns what one page needs, with a
+fixed number of queries whatever the size of the wiki."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Substr, Upper
+from taggit.models import Tag
+
+from .models import Category, Link, LinkKind, Revision, SlugRedirect, Term
+
+
+@dataclass(frozen=True)
+class RelatedTerm:
+    slug: str
+    title: str | None  # None: not written yet
+
+    @property
+    def exists(self) -> bool:
+        return self.title is not None
+
+    @property
+    def display(self) -> str:
+        return self.title or slug_to_title(self.slug)
+
+
+def slug_to_title(slug: str) -> str:
+    """A readable guess at the title of a term that is not written yet."""
+    return " ".join(word.capitalize() for word in slug.split("-"))
+
+
+def term_for_page(slug: str) -> Term | None:
+    return Term.objects.for_detail().filter(slug=slug).first()
+
+
+def term_redirect_target(slug: str) -> Term | None:
+    redirect = SlugRedirect.objects.select_related("term").filter(old_slug=slug).first()
+    return redirect.term if redirect else None
+
+
+def term_related(term: Term) -> list[RelatedTerm]:
+    links = (
+        Link.objects.filter(source=term, kind=LinkKind.RELATED)
+        .with_target_terms()
+        .order_by("position")
+    )
+    return [RelatedTerm(slug=link.target_slug, title=link.target_title) for link in links]
+
+
+def term_backlinks(slug: str) -> QuerySet[Term]:
+    return Term.objects.linking_to(slug).only("title", "slug")
+
+
+def term_history(term: Term) -> QuerySet[Revision]:
+    """Revisions newest first, each with its size and its parent's size (for the change)."""
+    parent = Revision.objects.filter(term=OuterRef("term"), number=OuterRef("parent_number"))
+    return (
+        term.revisions.select_related("author")
+        .defer("body", "body_html")
+        .annotate(
+            body_size=Length("body"),
+            parent_size=Subquery(
+                parent.annotate(n=Length("body")).values("n")[:1], output_field=IntegerField()
+            ),
+        )
+        .annotate(size_change=F("body_size") - F("parent_size"))
+        .order_by("-number")
+    )
+
+
+def recent_terms(limit: int = 10) -> QuerySet[Term]:
+    return (
+        Term.objects.select_related("category", "current_revision__author")
+        .only(
+            "title",
+            "slug",
+            "updated_at",
+            "difficulty",
+            "category__name",
+            "category__slug",
+            "current_revision__summary",
+            "current_revision__number",
+            "current_revision__author__username",
+            "current_revision__author__display_name",
+        )
+        .order_by("-updated_at")[:limit]
+    )
+
+
+def categories_with_counts() -> QuerySet[Category]:
+    return Category.objects.annotate(n_terms=Count("terms")).filter(n_terms__gt=0)
+
+
+def tags_with_counts() -> QuerySet[Tag]:
+    return (
+        Tag.objects.annotate(n_terms=Count("taggit_taggeditem_items"))
+        .filter(n_terms__gt=0)
+        .order_by("name")
+    )
+
+
+def wiki_counts() -> dict[str, int]:
+    return {
+        "terms": Term.objects.count(),
+        "categories": Category.objects.filter(Q(terms__isnull=False)).distinct().count(),
+        "wanted": Link.objects.wanted().count(),
+    }
+
+
+def index_letters() -> list[str]:
+    """Letters that at least one title starts with, plus '#' for the rest."""
+    initials = (
+        Term.objects.annotate(initial=Upper(Substr("title", 1, 1)))
+        .values_list("initial", flat=True)
+        .distinct()
+    )
+    firsts = {i if len(i) == 1 and "A" <= i <= "Z" else "#" for i in initials}
+    return sorted(firsts - {"#"}) + (["#"] if "#" in firsts else [])

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from .views import browse, edit
+from .views import search as search_views
+
+app_name = "wiki"
+
+urlpatterns = [
+    path("", browse.home, name="home"),
+    path("terms/", browse.term_list, name="term_list"),
+    path("terms/new/", edit.term_create, name="term_create"),
+    path("terms/<slug:slug>/", browse.term_detail, name="term_detail"),
+    path("terms/<slug:slug>/edit/", edit.term_edit, name="term_edit"),
+    path("terms/<slug:slug>/history/", browse.term_history, name="term_history"),
+    path("terms/<slug:slug>/diff/", edit.term_diff, name="term_diff"),
+    path(
+        "terms/<slug:slug>/revisions/<int:number>/",
+        browse.revision_detail,
+        name="revision_detail",
+    ),
+    path(
+        "terms/<slug:slug>/revisions/<int:number>/revert/",
+        edit.term_revert,
+        name="term_revert",
+    ),
+    path("categories/", browse.category_list, name="category_list"),
+    path("categories/<slug:slug>/", browse.category_detail, name="category_detail"),
+    path("tags/", browse.tag_list, name="tag_list"),
+    path("tags/<slug:slug>/", browse.tag_detail, name="tag_detail"),
+    path("wanted/", browse.wanted, name="wanted"),
+    path("search/", search_views.search, name="search"),
+    path("search/suggest/", search_views.suggest, name="search_suggest"),
+]

@@ -1,0 +1,122 @@
+"""Reading the wiki: no JavaScript needed, no rendering on a page view, fixed query counts."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from taggit.models import Tag
+
+from .. import selectors
+from ..models import Category, Difficulty, Link, Term
+
+PAGE_SIZE = 100
+
+
+def home(request):
+    context = {
+        "recent": selectors.recent_terms(10),
+        "categories": selectors.categories_with_counts(),
+        "counts": selectors.wiki_counts(),
+    }
+    return render(request, "wiki/home.html", context)
+
+
+def term_list(request):
+    letter = request.GET.get("letter", "").upper()[:1]
+    filters = {
+        "category": request.GET.get("category", "")[:100],
+        "tag": request.GET.get("tag", "")[:100],
+        "difficulty": request.GET.get("difficulty", "")[:20],
+    }
+    terms = Term.objects.for_listing().filtered(**filters).order_by("title")
+    if letter and (letter == "#" or letter.isalpha()):
+        terms = terms.starting_with(letter)
+    page = Paginator(terms, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "letter": letter,
+        "letters": selectors.index_letters(),
+        "filters": filters,
+        "active_filters": {k: v for k, v in filters.items() if v},
+        "filter_qs": urlencode({k: v for k, v in filters.items() if v}),
+        "querystring": urlencode(
+            {k: v for k, v in {**filters, "letter": letter}.items() if v}
+        ),
+        "categories": Category.objects.all(),
+        "tags": selectors.tags_with_counts(),
+        "difficulties": Difficulty.choices,
+    }
+    return render(request, "wiki/term_list.html", context)
+
+
+def term_detail(request, slug: str):
+    term = selectors.term_for_page(slug)
+    if term is None:
+        return _missing_term(request, slug)
+    context = {
+        "term": term,
+        "related": selectors.term_related(term),
+        "backlinks": selectors.term_backlinks(term.slug),
+    }
+    return render(request, "wiki/term_detail.html", context)
+
+
+def term_history(request, slug: str):
+    term = get_object_or_404(Term, slug=slug)
+    page = Paginator(selectors.term_history(term), 50).get_page(request.GET.get("page"))
+    return render(request, "wiki/term_history.html", {"term": term, "page": page})
+
+
+def revision_detail(request, slug: str, number: int):
+    term = get_object_or_404(Term, slug=slug)
+    revision = get_object_or_404(term.revisions.select_related("author"), number=number)
+    return render(request, "wiki/revision_detail.html", {"term": term, "revision": revision})
+
+
+def category_list(request):
+    return render(
+        request, "wiki/category_list.html", {"categories": selectors.categories_with_counts()}
+    )
+
+
+def category_detail(request, slug: str):
+    category = get_object_or_404(Category, slug=slug)
+    terms = category.terms.for_listing().order_by("title")
+    page = Paginator(terms, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "wiki/category_detail.html", {"category": category, "page": page})
+
+
+def tag_list(request):
+    return render(request, "wiki/tag_list.html", {"tags": selectors.tags_with_counts()})
+
+
+def tag_detail(request, slug: str):
+    tag = get_object_or_404(Tag, slug=slug)
+    terms = Term.objects.for_listing().filter(tags__slug=slug).order_by("title")
+    page = Paginator(terms, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "wiki/tag_detail.html", {"tag": tag, "page": page})
+
+
+def wanted(request):
+    page = Paginator(Link.objects.wanted(), PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page:
+        row["title"] = selectors.slug_to_title(row["target_slug"])
+    return render(request, "wiki/wanted.html", {"page": page})
+
+
+def _missing_term(request, slug: str):
+    """Old slugs redirect to the renamed term; otherwise a 404 that offers to write it."""
+    target = selectors.term_redirect_target(slug)
+    if target is not None:
+        return redirect(target, permanent=True)
+    context = {
+        "slug": slug,
+        "title": selectors.slug_to_title(slug),
+        "backlinks": selectors.term_backlinks(slug),
+    }
+    return render(request, "wiki/term_missing.html", context, status=404)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
