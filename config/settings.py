@@ -141,6 +141,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+TAGGIT_CASE_INSENSITIVE = True
 
 # Uploaded request bodies: a term body is limited to 1 MB of Markdown; leave room for the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024

@@ -1,0 +1,162 @@
+"""The one write path: revisions, compare-and-swap, links, tags, redirects, re-rendering."""
+
+import pytest
+
+from tests.factories import edit_term, make_term, make_user
+from wiki.models import Category, Link, Revision, SlugRedirect, Term
+from wiki.services import (
+    EditConflict,
+    TermData,
+    TermWriteError,
+    term_create,
+    term_revert,
+    term_update,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_writes_revision_one_and_points_term_at_it():
+    author = make_user()
+    result = term_create(
+        data=TermData(
+            title="  Tacit   Knowledge ",
+            category="Knowledge",
+            difficulty="beginner",
+            tags=("practice", "Practice ", "knowledge"),
+            related=("Communities of Practice", "tacit-knowledge"),
+            body="Hard to **write** down.\r\n",
+        ),
+        author=author,
+        summary="First draft",
+    )
+    term = result.term
+    assert result.created and result.changed
+    assert term.title == "Tacit Knowledge" and term.slug == "tacit-knowledge"
+    assert term.category == Category.objects.get(slug="knowledge")
+    assert "<strong>write</strong>" in term.body_html
+    assert term.renderer_version >= 1
+    revision = term.current_revision
+    assert (revision.number, revision.parent_number, revision.author) == (1, None, author)
+    assert revision.summary == "First draft"
+    assert revision.tags == ["practice", "knowledge"]
+    # The term never lists itself as related.
+    assert revision.related == ["communities-of-practice"]
+    assert revision.body == "Hard to **write** down.\n"
+
+
+def test_update_appends_revision_and_keeps_old_ones_unchanged():
+    term = make_term("Alpha", body="one")
+    edit_term(term, body="two", summary="second")
+    term.refresh_from_db()
+    assert term.revision_number == 2
+    assert list(term.revisions.order_by("number").values_list("body", flat=True)) == [
+        "one",
+        "two",
+    ]
+    assert term.current_revision.parent_number == 1
+
+
+def test_saving_identical_content_creates_no_revision():
+    term = make_term("Alpha", body="same")
+    data = TermData.from_revision(term.current_revision)
+    result = term_update(term=term, data=data, author=None, summary="noop", base_number=1)
+    assert not result.changed
+    assert Revision.objects.filter(term=term).count() == 1
+
+
+def test_stale_base_number_raises_conflict_and_writes_nothing():
+    term = make_term("Alpha", body="one")
+    edit_term(term, body="two")
+    with pytest.raises(EditConflict) as info:
+        term_update(
+            term=term,
+            data=TermData(title="Alpha", body="mine"),
+            author=None,
+            summary="",
+            base_number=1,
+        )
+    assert info.value.term.revision_number == 2
+    assert Revision.objects.filter(term=term).count() == 2
+
+
+def test_revisions_are_immutable():
+    term = make_term("Alpha")
+    revision = term.current_revision
+    revision.body = "tampered"
+    with pytest.raises(TypeError):
+        revision.save()
+    with pytest.raises(TypeError):
+        revision.delete()
+    with pytest.raises(TypeError):
+        Revision.objects.filter(pk=revision.pk).update(body="tampered")
+    assert Revision.objects.get(pk=revision.pk).body == "Some text."
+
+
+def test_revert_creates_new_revision_copying_the_old_snapshot():
+    member = make_user("bob")
+    term = make_term("Alpha", body="original", tags=("a",))
+    edit_term(term, body="vandalised", tags=("b",))
+    result = term_revert(term=term, number=1, author=member)
+    assert result.revision.number == 3
+    assert result.revision.summary == "Reverted to revision 1 by bob"
+    assert result.revision.body == "original" and result.revision.tags == ["a"]
+    assert list(result.term.tags.names()) == ["a"]
+    assert Revision.objects.get(term=term, number=2).body == "vandalised"
+
+
+def test_duplicate_title_is_refused():
+    make_term("Alpha")
+    with pytest.raises(TermWriteError, match="already exists"):
+        term_create(data=TermData(title="alpha"), author=None)
+
+
+def test_title_without_letters_is_refused():
+    with pytest.raises(TermWriteError):
+        term_create(data=TermData(title="!!!"), author=None)
+
+
+def test_links_table_is_synced_on_every_save():
+    term = make_term("Alpha", body="[[Beta]] and [[Gamma|g]]", related=("Delta",))
+    edges = set(Link.objects.filter(source=term).values_list("kind", "target_slug"))
+    assert edges == {("inline", "beta"), ("inline", "gamma"), ("related", "delta")}
+    edit_term(term, body="Only [[Gamma]] now", related=("delta", "epsilon"))
+    edges = set(Link.objects.filter(source=term).values_list("kind", "target_slug"))
+    assert edges == {("inline", "gamma"), ("related", "delta"), ("related", "epsilon")}
+    positions = list(
+        Link.objects.filter(source=term, kind="related")
+        .order_by("position")
+        .values_list("target_slug", flat=True)
+    )
+    assert positions == ["delta", "epsilon"]
+
+
+def test_creating_a_term_turns_red_links_blue_without_new_revisions():
+    alpha = make_term("Alpha", body="See [[Beta]].")
+    assert "wikilink-missing" in alpha.body_html
+    make_term("Beta")
+    alpha.refresh_from_db()
+    assert "wikilink-missing" not in alpha.body_html
+    assert alpha.revision_number == 1
+
+
+def test_rename_keeps_old_slug_as_redirect_and_recolours_links():
+    beta = make_term("Beta")
+    alpha = make_term("Alpha", body="See [[Beta]].")
+    edit_term(beta, title="Beta Prime")
+    beta.refresh_from_db()
+    assert beta.slug == "beta-prime"
+    assert SlugRedirect.objects.get(old_slug="beta").term == beta
+    alpha.refresh_from_db()
+    assert "wikilink-missing" in alpha.body_html  # [[Beta]] now points at nothing
+    # A new term can take the old slug back; the redirect then goes away.
+    make_term("Beta")
+    assert not SlugRedirect.objects.filter(old_slug="beta").exists()
+
+
+def test_rename_onto_existing_title_is_refused():
+    make_term("Alpha")
+    beta = make_term("Beta")
+    with pytest.raises(TermWriteError, match="already called"):
+        edit_term(beta, title="ALPHA")
+    assert Term.objects.get(pk=beta.pk).slug == "beta"
