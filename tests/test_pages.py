@@ -26,7 +26,7 @@ def test_acceptance_seed_term_page(client, seeded):
     assert h1_count(html) == 1
     assert re.search(r'<h2 id="three-elements"[^>]*>Three Elements</h2>', html)
     assert 'href="#three-elements"' in html  # table of contents
-    for title in ("Organizational Learning", "Tacit Knowledge", "Discussion As Emergence"):
+    for title in ("Organizational Learning", "Tacit Knowledge", "Discussion as Emergence"):
         assert f"{title}</a> <span class=\"not-written\">not yet written</span>" in html
     assert "#organizational-learning" in html and "#practice" in html
     assert "Intermediate" in html
@@ -97,7 +97,7 @@ def test_category_and_tag_pages(client):
 
 def test_history_and_old_revision_pages(client):
     author = make_user("carol")
-    term = make_term("Alpha", body="first version")
+    term = make_term("Alpha", body="first version", author=author)
     edit_term(term, body="second, longer version", author=author, summary="Expand <b>it</b>")
     html = client.get("/terms/alpha/history/").content.decode()
     assert "r1" in html and "r2" in html
