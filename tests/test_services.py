@@ -160,3 +160,21 @@ def test_rename_onto_existing_title_is_refused():
     with pytest.raises(TermWriteError, match="already called"):
         edit_term(beta, title="ALPHA")
     assert Term.objects.get(pk=beta.pk).slug == "beta"
+
+
+def test_rerender_command_refreshes_stale_html_only():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    stale = make_term("Stale", body="**bold**")
+    fresh = make_term("Fresh", body="text")
+    Term.objects.filter(pk=stale.pk).update(body_html="old", renderer_version=0)
+    Term.objects.filter(pk=fresh.pk).update(body_html="keep")
+    out = StringIO()
+    call_command("rerender_terms", stdout=out)
+    assert "re-rendered 1, failed 0" in out.getvalue()
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert "<strong>bold</strong>" in stale.body_html and stale.revision_number == 1
+    assert fresh.body_html == "keep"

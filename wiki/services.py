@@ -4,13 +4,16 @@ It renders the body (before taking the write lock, since rendering can take a wh
 one transaction: checks the term is still at the revision the caller started from
 (compare-and-swap), writes the immutable revision, moves the term to it, and syncs tags, the
 link table, old-slug redirects, the search index and the rendering of terms that link here.
-``term_create``, ``term_update``, ``term_revert`` and ``term_import`` are thin callers of it.
+``term_create``, ``term_update``, ``term_revert``, ``term_import`` and
+``term_update_links_after_rename`` are callers of it; ``term_update`` adds the three-way merge
+that turns most edit conflicts into a clean save (see ``wiki.merge``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -18,7 +21,15 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from . import search
-from .markdown import RENDERER_VERSION, Rendered, RenderError, render, slugify_title
+from .markdown import (
+    MAX_WIKILINK_CHARS,
+    RENDERER_VERSION,
+    Rendered,
+    RenderError,
+    render,
+    slugify_title,
+)
+from .merge import TermMerge, merge_term
 from .models import Category, Link, LinkKind, Revision, SlugRedirect, Term
 
 if TYPE_CHECKING:
@@ -27,13 +38,23 @@ if TYPE_CHECKING:
     from .seeds import SeedDocument
 
 MAX_SUMMARY_LENGTH = 300
+# How many times term_update re-merges against a newer revision before it gives the editor
+# the conflict page instead; each retry means yet another save landed in between.
+MAX_MERGE_ATTEMPTS = 10
 
 
 class TermWriteError(ValueError):
-    """The save cannot be done as asked (bad title, slug taken, body refused by the renderer)."""
+    """The save cannot be done as asked (bad title, slug taken, body refused by the renderer).
+
+    ``field`` names the form field the message belongs to, when there is one.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
-class EditConflict(Exception):  # noqa: N818 - it is an outcome, not a programming error
+class EditConflict(Exception):
     """Someone else saved the term after the caller's base revision."""
 
     def __init__(self, term: Term, base_number: int | None) -> None:
@@ -58,10 +79,11 @@ class TermData:
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", " ".join(self.title.split()))
         object.__setattr__(self, "category", " ".join(self.category.split()))
-        tags = (" ".join(t.split()) for t in self.tags)
-        object.__setattr__(
-            self, "tags", tuple(dict.fromkeys(t for t in tags if t and slugify(t)))
-        )
+        tags: dict[str, str] = {}
+        for tag in (" ".join(t.split()) for t in self.tags):
+            if slugify(tag):
+                tags.setdefault(tag.casefold(), tag)
+        object.__setattr__(self, "tags", tuple(tags.values()))
         related = (slugify_title(r) for r in self.related)
         object.__setattr__(
             self,
@@ -97,12 +119,41 @@ class TermData:
         )
 
 
+class MergeConflict(EditConflict):
+    """Someone else saved in between and their changes overlap with the caller's.
+
+    An ``EditConflict`` that the three-way merge could not settle.
+
+    Carries what the conflict page shows: the revision the edit started from (``base``), the
+    one saved since (``theirs``), the caller's content (``mine``) and the merge with its
+    conflicting regions. ``merge`` is None when the term kept changing faster than the merge
+    could land (``MAX_MERGE_ATTEMPTS``).
+    """
+
+    def __init__(
+        self,
+        *,
+        term: Term,
+        base: Revision,
+        theirs: Revision,
+        mine: TermData,
+        merge: TermMerge | None,
+    ) -> None:
+        super().__init__(term, base.number)
+        self.base = base
+        self.theirs = theirs
+        self.mine = mine
+        self.merge = merge
+
+
 @dataclass
 class SaveResult:
     term: Term
     revision: Revision | None
     created: bool = False
     notes: list[str] = field(default_factory=list)
+    merged: bool = False  # saved on top of someone else's newer revision by a clean merge
+    renamed_from: str | None = None  # the old slug, when the save changed the slug
 
     @property
     def changed(self) -> bool:
@@ -122,7 +173,7 @@ def render_body(body: str) -> Rendered:
     try:
         return render(body, resolve_existing=existing_slugs)
     except RenderError as exc:
-        raise TermWriteError(str(exc)) from exc
+        raise TermWriteError(str(exc), field="body") from exc
 
 
 def term_save_revision(
@@ -141,24 +192,29 @@ def term_save_revision(
     """
     slug = data.slug
     if not data.title:
-        raise TermWriteError("A term needs a title.")
+        raise TermWriteError("A term needs a title.", field="title")
     if not slug:
-        raise TermWriteError("The title needs at least one letter or digit.")
+        raise TermWriteError("The title needs at least one letter or digit.", field="title")
     summary = " ".join(summary.split())[:MAX_SUMMARY_LENGTH]
     rendered = render_body(data.body)
 
     with transaction.atomic():
         if term is None:
+            taken = TermWriteError(f"A term called {data.title!r} already exists.", field="title")
             if Term.objects.filter(slug=slug).exists():
-                raise TermWriteError(f"A term called {data.title!r} already exists.")
+                raise taken
             try:
                 with transaction.atomic():
                     term = Term.objects.create(title=data.title, slug=slug)
             except IntegrityError as exc:
-                raise TermWriteError(f"A term called {data.title!r} already exists.") from exc
+                raise taken from exc
             created, old_slug, base_number = True, None, 0
         else:
-            current = Term.objects.select_for_update().select_related("current_revision")
+            # of=("self",): lock the term row only; PostgreSQL refuses FOR UPDATE on the
+            # nullable side of the outer join to current_revision.
+            current = Term.objects.select_for_update(of=("self",)).select_related(
+                "current_revision"
+            )
             term = current.get(pk=term.pk)
             if base_number is None:
                 base_number = term.revision_number
@@ -168,7 +224,8 @@ def term_save_revision(
                 return SaveResult(term=term, revision=None)
             if slug != term.slug and Term.objects.filter(slug=slug).exists():
                 raise TermWriteError(
-                    f"Another term is already called {data.title!r}; choose another title."
+                    f"Another term is already called {data.title!r}; choose another title.",
+                    field="title",
                 )
             # The compare-and-swap itself: only one writer can move the term off base_number.
             moved = Term.objects.filter(pk=term.pk, revision_number=base_number).update(
@@ -210,7 +267,7 @@ def term_save_revision(
             SlugRedirect.objects.filter(old_slug=slug).delete()
             _rerender_linking_terms({slug, old_slug} - {None})
         search.index_term(term)
-    return SaveResult(term=term, revision=revision, created=created)
+    return SaveResult(term=term, revision=revision, created=created, renamed_from=old_slug)
 
 
 def term_create(*, data: TermData, author: User | None, summary: str = "") -> SaveResult:
@@ -218,15 +275,72 @@ def term_create(*, data: TermData, author: User | None, summary: str = "") -> Sa
 
 
 def term_update(
-    *, term: Term, data: TermData, author: User | None, summary: str, base_number: int
+    *,
+    term: Term,
+    data: TermData,
+    author: User | None,
+    summary: str,
+    base_number: int,
+    seen_number: int | None = None,
 ) -> SaveResult:
-    return term_save_revision(
-        term=term, data=data, author=author, summary=summary, base_number=base_number
+    """Save an edit that started from revision ``base_number``, merging if others saved since.
+
+    When the compare-and-swap fails, the edit is merged three ways (base = ``base_number``,
+    mine = ``data``, theirs = the current revision) and the merge is saved against the
+    current revision; the loop repeats if yet another save lands first. Overlapping changes
+    raise ``MergeConflict`` and nothing is saved, unless the editor has already been shown
+    the conflict with that very revision (``seen_number``): then what they sent back is their
+    resolution and wins in the overlapping places, while the rest of theirs is kept.
+    """
+    candidate, against = data, base_number
+    base: Revision | None = None
+    for _ in range(MAX_MERGE_ATTEMPTS):
+        try:
+            result = term_save_revision(
+                term=term, data=candidate, author=author, summary=summary, base_number=against
+            )
+        except EditConflict as conflict:
+            base = base or _revision_or_error(term, base_number)
+            theirs = _revision_or_error(term, conflict.term.revision_number)
+            merge = merge_term(
+                base=TermData.from_revision(base), mine=data, theirs=TermData.from_revision(theirs)
+            )
+            if not merge.clean and theirs.number != seen_number:
+                raise MergeConflict(
+                    term=conflict.term, base=base, theirs=theirs, mine=data, merge=merge
+                ) from None
+            candidate, against = merge.data(prefer_mine=True), theirs.number
+            continue
+        result.merged = against != base_number
+        return result
+    term.refresh_from_db()
+    raise MergeConflict(
+        term=term,
+        base=_revision_or_error(term, base_number),
+        theirs=_revision_or_error(term, term.revision_number),
+        mine=data,
+        merge=None,
     )
 
 
-def term_revert(*, term: Term, number: int, author: User | None) -> SaveResult:
-    """A new revision that copies revision ``number``; the old ones stay as they are."""
+def _revision_or_error(term: Term, number: int) -> Revision:
+    revision = Revision.objects.select_related("author").filter(term=term, number=number).first()
+    if revision is None:
+        raise TermWriteError(
+            f"This edit started from revision {number}, which {term.title!r} does not have. "
+            "Open the editor again."
+        )
+    return revision
+
+
+def term_revert(
+    *, term: Term, number: int, author: User | None, base_number: int | None = None
+) -> SaveResult:
+    """A new revision that copies revision ``number``; the old ones stay as they are.
+
+    With ``base_number`` (the revision the reverting member was looking at), a term that has
+    changed since raises ``EditConflict`` rather than silently undoing the newer edit too.
+    """
     target = term.revisions.get(number=number)
     who = author.get_username() if author else "the system"
     return term_save_revision(
@@ -234,8 +348,90 @@ def term_revert(*, term: Term, number: int, author: User | None) -> SaveResult:
         data=TermData.from_revision(target),
         author=author,
         summary=f"Reverted to revision {number} by {who}",
-        base_number=term.revision_number,
+        base_number=base_number,
     )
+
+
+def term_update_links_after_rename(
+    *, term: Term, old_slug: str, author: User | None
+) -> tuple[list[SaveResult], list[Term]]:
+    """Point ``[[links]]`` and related terms that still name ``old_slug`` at ``term``.
+
+    One revision per changed term, each through ``term_update``. Returns the results and the
+    terms that could not be updated (a conflicting edit landed at the same moment, or the
+    text no longer renders); they keep working through the old slug's redirect.
+    """
+    old_title = (
+        term.revisions.filter(slug=old_slug).order_by("-number").values_list("title", flat=True)
+    ).first() or old_slug
+    summary = f"Updated links after rename of {old_title} to {term.title}"
+    target = term.title if not _WIKILINK_UNSAFE_RE.search(term.title) else term.slug
+    results, skipped = [], []
+    linking = Term.objects.linking_to(old_slug).select_related("current_revision")
+    for other in linking:
+        current = TermData.from_revision(other.current_revision)
+        data = replace(
+            current,
+            body=rewrite_wikilinks(current.body, old_slug=old_slug, target=target),
+            related=tuple(term.slug if s == old_slug else s for s in current.related),
+        )
+        try:
+            result = term_update(
+                term=other,
+                data=data,
+                author=author,
+                summary=summary,
+                base_number=other.revision_number,
+            )
+        except (MergeConflict, TermWriteError):
+            skipped.append(other)
+            continue
+        if result.changed:
+            results.append(result)
+    return results, skipped
+
+
+# The renderer's wiki-link rule: [[target]] or [[target|label]] on one line, no brackets in.
+_WIKILINK_RE = re.compile(rf"\[\[([^\[\]\n]{{1,{MAX_WIKILINK_CHARS}}})\]\]")
+_WIKILINK_UNSAFE_RE = re.compile(r"[\[\]|\\&\n]")
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN_RE = re.compile(r"(`+)[^`]*?\1")
+
+
+def rewrite_wikilinks(body: str, *, old_slug: str, target: str) -> str:
+    """Re-aim the wiki links in ``body`` that resolve to ``old_slug`` at ``target``.
+
+    A label stays as it was; a link without one now shows ``target``. Fenced code blocks and
+    inline code spans, where the renderer draws no links, are left alone.
+    """
+
+    def relink(match: re.Match[str]) -> str:
+        link_target, bar, label = match.group(1).partition("|")
+        if slugify_title(link_target.strip()) != old_slug:
+            return match.group(0)
+        return f"[[{target}{bar}{label}]]"
+
+    def outside_code(line: str) -> str:
+        pieces, last = [], 0
+        for span in _CODE_SPAN_RE.finditer(line):
+            pieces += [_WIKILINK_RE.sub(relink, line[last : span.start()]), span.group(0)]
+            last = span.end()
+        pieces.append(_WIKILINK_RE.sub(relink, line[last:]))
+        return "".join(pieces)
+
+    out, fence = [], ""
+    for line in body.split("\n"):
+        opening = _FENCE_RE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            out.append(line)
+        elif opening:
+            fence = opening.group(1)
+            out.append(line)
+        else:
+            out.append(outside_code(line))
+    return "\n".join(out)
 
 
 def term_import(*, doc: SeedDocument, source_name: str) -> SaveResult:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("terms/<slug:slug>/edit/", edit.term_edit, name="term_edit"),
     path("terms/<slug:slug>/history/", browse.term_history, name="term_history"),
     path("terms/<slug:slug>/diff/", edit.term_diff, name="term_diff"),
+    path("terms/<slug:slug>/update-links/", edit.term_update_links, name="term_update_links"),
     path(
         "terms/<slug:slug>/revisions/<int:number>/",
         browse.revision_detail,

@@ -1,0 +1,67 @@
+"""Sign-up and member profiles. Log in, log out and passwords are Django's own views
+(configured in ``accounts.urls``)."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from . import selectors
+from .forms import ProfileForm, SignupForm
+from .models import User
+from .permissions import can_edit_profile
+from .services import ProfileError, profile_update
+
+CONTRIBUTIONS_PER_PAGE = 25
+
+
+def signup(request):
+    next_url = safe_next_url(request)
+    if request.user.is_authenticated:
+        return redirect(next_url)
+    form = SignupForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.username}! You are signed up and logged in.")
+        return redirect(next_url)
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+def profile(request, username: str):
+    member = get_object_or_404(User, username=username)
+    revisions = selectors.member_revisions(member)
+    page = Paginator(revisions, CONTRIBUTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/profile_detail.html", {"member": member, "page": page})
+
+
+@login_required
+def profile_edit(request, username: str):
+    member = get_object_or_404(User, username=username, is_active=True)
+    if not can_edit_profile(request.user, member):
+        raise PermissionDenied("You can only edit your own profile.")
+    initial = {"display_name": member.display_name, "bio": member.bio}
+    form = ProfileForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_valid():
+        try:
+            profile_update(user=member, **form.cleaned_data)
+        except ProfileError as error:
+            form.add_error("bio", str(error))
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect(member)
+    return render(request, "accounts/profile_form.html", {"form": form, "member": member})
+
+
+def safe_next_url(request) -> str:
+    """``next`` from the query or form when it points into this site, else the home page."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("wiki:home")
