@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .models import User
+from .services import ProfileError, profile_update
 
 
 @admin.register(User)
@@ -11,3 +12,12 @@ class UserAdmin(DjangoUserAdmin):
         ("Profile", {"fields": ("display_name", "bio")}),
     )
     list_display = ("username", "email", "display_name", "is_staff", "is_active", "date_joined")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if {"display_name", "bio"} & set(form.changed_data):
+            # Through the profile service, so bio_html is rendered from the new bio.
+            try:
+                profile_update(user=obj, display_name=obj.display_name, bio=obj.bio)
+            except ProfileError as exc:
+                messages.error(request, f"The bio was not rendered: {exc}")

@@ -25,7 +25,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-_DEV_SECRET = "insecure-dev-only-secret-key-change-me-in-production-0123456789"
+# The "django-insecure-" prefix makes `manage.py check --deploy` flag a forgotten key.
+_DEV_SECRET = "django-insecure-dev-only-key-change-me-in-production-0123456789abcdef"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET)
 if not DEBUG and SECRET_KEY == _DEV_SECRET and env_bool("REQUIRE_SECRET_KEY", False):
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.RejectNulMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -531,9 +531,9 @@ def test_term_update_with_a_base_the_term_never_had_is_an_error():
 def test_a_term_that_keeps_changing_gives_the_conflict_page_not_a_lost_save(
     member_client, monkeypatch
 ):
-    from wiki import services
+    from wiki.services import terms
 
-    monkeypatch.setattr(services, "MAX_MERGE_ATTEMPTS", 1)
+    monkeypatch.setattr(terms, "MAX_MERGE_ATTEMPTS", 1)
     term = make_term("Alpha", body=BODY)
     stale = form_data(term, body=BODY.replace("First", "1st"))
     edit_term(term, body=BODY.replace("Third", "3rd"))

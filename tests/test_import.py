@@ -162,13 +162,13 @@ def test_two_files_with_the_same_slug_both_fail(tmp_path):
 
 
 def test_body_refused_by_renderer_is_reported_and_atomic(tmp_path, monkeypatch):
-    from wiki import services
     from wiki.markdown import RenderError
+    from wiki.services import terms
 
     def refuse(*args, **kwargs):
         raise RenderError("Lists nested too deeply.")
 
-    monkeypatch.setattr(services, "render", refuse)
+    monkeypatch.setattr(terms, "render", refuse)
     code, out, err = run_import(write(tmp_path, "deep.md", GOOD))
     assert code == 1
     assert "deep.md: Lists nested too deeply." in err
@@ -201,3 +201,32 @@ def test_import_makes_red_links_blue(tmp_path):
     assert "wikilink-missing" not in alpha.body_html
     assert 'href="/terms/beta/"' in alpha.body_html
     assert alpha.revision_number == 1
+
+
+def test_import_never_overwrites_member_edits(tmp_path):
+    from tests.factories import edit_term, make_user
+
+    path = write(tmp_path, "tacit.md", GOOD)
+    run_import(path)
+    term = Term.objects.get(slug="tacit-knowledge")
+    edit_term(term, body="A member's better text.", author=make_user("dora"))
+    write(tmp_path, "tacit.md", GOOD.replace("hard to write down", "changed seed"))
+    code, out, _ = run_import(path)
+    assert code == 0
+    assert "tacit.md: kept: revision 2 is an edit by dora" in out
+    assert "updated 0, unchanged 1" in out
+    term.refresh_from_db()
+    assert term.body == "A member's better text."
+    assert term.revision_number == 2
+
+
+def test_import_does_not_recreate_a_renamed_term(tmp_path):
+    from tests.factories import edit_term, make_user
+
+    path = write(tmp_path, "tacit.md", GOOD)
+    run_import(path)
+    edit_term(Term.objects.get(slug="tacit-knowledge"), title="Tacit", author=make_user())
+    code, out, _ = run_import(path)
+    assert code == 0
+    assert "kept: members renamed it to 'Tacit'" in out
+    assert list(Term.objects.values_list("slug", flat=True)) == ["tacit"]

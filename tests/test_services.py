@@ -148,7 +148,8 @@ def test_rename_keeps_old_slug_as_redirect_and_recolours_links():
     assert beta.slug == "beta-prime"
     assert SlugRedirect.objects.get(old_slug="beta").term == beta
     alpha.refresh_from_db()
-    assert "wikilink-missing" in alpha.body_html  # [[Beta]] now points at nothing
+    assert "wikilink-missing" not in alpha.body_html  # [[Beta]] still leads there (redirect)
+    assert not Link.objects.wanted().filter(target_slug="beta").exists()
     # A new term can take the old slug back; the redirect then goes away.
     make_term("Beta")
     assert not SlugRedirect.objects.filter(old_slug="beta").exists()
@@ -178,3 +179,54 @@ def test_rerender_command_refreshes_stale_html_only():
     fresh.refresh_from_db()
     assert "<strong>bold</strong>" in stale.body_html and stale.revision_number == 1
     assert fresh.body_html == "keep"
+
+
+def test_reserved_slug_is_refused():
+    with pytest.raises(TermWriteError, match="reserved"):
+        term_create(data=TermData(title="New!"), author=None)
+
+
+def test_unicode_tags_are_kept_and_browsable(client):
+    make_term("Crème brûlée", tags=("crème", "日本"))
+    term = Term.objects.get()
+    assert sorted(term.tags.names()) == ["crème", "日本"]
+    assert client.get(f"/terms/{term.slug}/").status_code == 200
+    html = client.get("/tags/").content.decode()
+    assert "crème" in html
+    tag = term.tags.get(name="crème")
+    assert "Crème brûlée" in client.get(f"/tags/{tag.slug}/").content.decode()
+
+
+def test_delete_removes_history_and_turns_links_red():
+    from wiki.services import term_delete
+
+    beta = make_term("Beta")
+    edit_term(beta, body="more")
+    alpha = make_term("Alpha", body="See [[Beta]].")
+    assert "wikilink-missing" not in alpha.body_html
+    term_delete(term=beta)
+    assert not Term.objects.filter(slug="beta").exists()
+    assert not Revision.objects.filter(slug="beta").exists()
+    alpha.refresh_from_db()
+    assert "wikilink-missing" in alpha.body_html
+
+
+def test_rerender_skips_a_term_that_moved_on():
+    from wiki.services import term_rerender
+
+    term = make_term("Alpha", body="old")
+    stale_copy = Term.objects.get(pk=term.pk)
+    edit_term(term, body="new")
+    assert term_rerender(stale_copy) is False
+    term.refresh_from_db()
+    assert "new" in term.body_html
+
+
+def test_staff_can_delete_a_term_in_the_admin(client):
+    admin = make_user("root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    term = make_term("Spam")
+    edit_term(term, body="more spam")
+    response = client.post(f"/admin/wiki/term/{term.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Term.objects.filter(pk=term.pk).exists()

@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.db import transaction
 
-from . import search
 from .models import Category, Link, Revision, SlugRedirect, Term
+from .services import term_delete
 
 
 class ReadOnlyAdminMixin:
@@ -33,15 +32,20 @@ class TermAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("category",)
     inlines = [RevisionInline]
 
+    def get_deleted_objects(self, objs, request):
+        # Revisions go with their term. They cannot be deleted one by one (RevisionAdmin
+        # refuses), which must not stop staff from removing a whole term.
+        deleted, model_count, _perms_needed, _protected = super().get_deleted_objects(
+            objs, request
+        )
+        return deleted, model_count, set(), []
+
     def delete_model(self, request, obj):
-        with transaction.atomic():
-            search.remove_term(obj.pk)
-            obj.delete()
+        term_delete(term=obj)
 
     def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for term in queryset:
-                self.delete_model(request, term)
+        for term in queryset:
+            term_delete(term=term)
 
 
 @admin.register(Revision)

@@ -151,11 +151,13 @@ class Revision(models.Model):
     # The body as rendered when this revision was saved, so old revisions are never rendered
     # on a page view either.
     body_html = models.TextField(blank=True)
+    # PROTECT: a member who wrote history is deactivated, not deleted, so that every
+    # revision keeps its author (and null keeps meaning "the seed import").
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="revisions",
     )
     summary = models.CharField(max_length=300, blank=True)
@@ -206,6 +208,7 @@ class LinkQuerySet(models.QuerySet):
         """Target slugs that no term has yet, with how many distinct terms link to each."""
         return (
             self.exclude(target_slug__in=Term.objects.values("slug"))
+            .exclude(target_slug__in=SlugRedirect.objects.values("old_slug"))
             .values("target_slug")
             .annotate(
                 n_sources=Count("source", distinct=True),

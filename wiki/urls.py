@@ -27,7 +27,8 @@ urlpatterns = [
     path("categories/", browse.category_list, name="category_list"),
     path("categories/<slug:slug>/", browse.category_detail, name="category_detail"),
     path("tags/", browse.tag_list, name="tag_list"),
-    path("tags/<slug:slug>/", browse.tag_detail, name="tag_detail"),
+    # Tag slugs keep non-ASCII letters (django-taggit slugifies with allow_unicode).
+    path("tags/<str:slug>/", browse.tag_detail, name="tag_detail"),
     path("wanted/", browse.wanted, name="wanted"),
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.suggest, name="search_suggest"),

@@ -3,44 +3,40 @@
 It renders the body (before taking the write lock, since rendering can take a while), then in
 one transaction: checks the term is still at the revision the caller started from
 (compare-and-swap), writes the immutable revision, moves the term to it, and syncs tags, the
-link table, old-slug redirects, the search index and the rendering of terms that link here.
+link table, old-slug redirects and the search index. After the commit it re-renders the terms
+whose links changed colour, each in its own short compare-and-swap (so a popular new term does
+not hold the write lock while hundreds of pages re-render).
 ``term_create``, ``term_update``, ``term_revert``, ``term_import`` and
-``term_update_links_after_rename`` are callers of it; ``term_update`` adds the three-way merge
-that turns most edit conflicts into a clean save (see ``wiki.merge``).
+``links.term_update_links_after_rename`` are callers of it; ``term_update`` adds the three-way
+merge that turns most edit conflicts into a clean save (see ``wiki.merge``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from . import search
-from .markdown import (
-    MAX_WIKILINK_CHARS,
-    RENDERER_VERSION,
-    Rendered,
-    RenderError,
-    render,
-    slugify_title,
-)
-from .merge import TermMerge, merge_term
-from .models import Category, Link, LinkKind, Revision, SlugRedirect, Term
+from .. import search
+from ..markdown import RENDERER_VERSION, Rendered, RenderError, render, slugify_title
+from ..merge import TermMerge, merge_term
+from ..models import Category, Link, LinkKind, Revision, SlugRedirect, Term
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-    from .seeds import SeedDocument
+    from ..seeds import SeedDocument
 
 MAX_SUMMARY_LENGTH = 300
 # How many times term_update re-merges against a newer revision before it gives the editor
 # the conflict page instead; each retry means yet another save landed in between.
 MAX_MERGE_ATTEMPTS = 10
+# Slugs that a fixed URL already uses under /terms/.
+RESERVED_SLUGS = frozenset({"new"})
 
 
 class TermWriteError(ValueError):
@@ -81,7 +77,7 @@ class TermData:
         object.__setattr__(self, "category", " ".join(self.category.split()))
         tags: dict[str, str] = {}
         for tag in (" ".join(t.split()) for t in self.tags):
-            if slugify(tag):
+            if slugify(tag, allow_unicode=True):
                 tags.setdefault(tag.casefold(), tag)
         object.__setattr__(self, "tags", tuple(tags.values()))
         related = (slugify_title(r) for r in self.related)
@@ -161,11 +157,17 @@ class SaveResult:
 
 
 def existing_slugs(slugs: Iterable[str]) -> frozenset[str]:
-    """Which of ``slugs`` are terms now; what the renderer asks to colour wiki links."""
+    """Which of ``slugs`` lead to a term now (its slug, or an old slug that redirects to it).
+
+    What the renderer asks to colour wiki links.
+    """
     found: set[str] = set()
     pending = iter(sorted(set(slugs)))
     while chunk := list(islice(pending, 500)):
         found.update(Term.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+        found.update(
+            SlugRedirect.objects.filter(old_slug__in=chunk).values_list("old_slug", flat=True)
+        )
     return frozenset(found)
 
 
@@ -195,6 +197,11 @@ def term_save_revision(
         raise TermWriteError("A term needs a title.", field="title")
     if not slug:
         raise TermWriteError("The title needs at least one letter or digit.", field="title")
+    if slug in RESERVED_SLUGS:
+        raise TermWriteError(
+            f"{data.title!r} is reserved for a page of the site; choose another title.",
+            field="title",
+        )
     summary = " ".join(summary.split())[:MAX_SUMMARY_LENGTH]
     rendered = render_body(data.body)
 
@@ -265,8 +272,9 @@ def term_save_revision(
             SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"term": term})
         if created or old_slug:
             SlugRedirect.objects.filter(old_slug=slug).delete()
-            _rerender_linking_terms({slug, old_slug} - {None})
         search.index_term(term)
+    if created or old_slug:
+        rerender_linking_terms({slug, old_slug} - {None})
     return SaveResult(term=term, revision=revision, created=created, renamed_from=old_slug)
 
 
@@ -352,92 +360,29 @@ def term_revert(
     )
 
 
-def term_update_links_after_rename(
-    *, term: Term, old_slug: str, author: User | None
-) -> tuple[list[SaveResult], list[Term]]:
-    """Point ``[[links]]`` and related terms that still name ``old_slug`` at ``term``.
-
-    One revision per changed term, each through ``term_update``. Returns the results and the
-    terms that could not be updated (a conflicting edit landed at the same moment, or the
-    text no longer renders); they keep working through the old slug's redirect.
-    """
-    old_title = (
-        term.revisions.filter(slug=old_slug).order_by("-number").values_list("title", flat=True)
-    ).first() or old_slug
-    summary = f"Updated links after rename of {old_title} to {term.title}"
-    target = term.title if not _WIKILINK_UNSAFE_RE.search(term.title) else term.slug
-    results, skipped = [], []
-    linking = Term.objects.linking_to(old_slug).select_related("current_revision")
-    for other in linking:
-        current = TermData.from_revision(other.current_revision)
-        data = replace(
-            current,
-            body=rewrite_wikilinks(current.body, old_slug=old_slug, target=target),
-            related=tuple(term.slug if s == old_slug else s for s in current.related),
-        )
-        try:
-            result = term_update(
-                term=other,
-                data=data,
-                author=author,
-                summary=summary,
-                base_number=other.revision_number,
-            )
-        except (MergeConflict, TermWriteError):
-            skipped.append(other)
-            continue
-        if result.changed:
-            results.append(result)
-    return results, skipped
-
-
-# The renderer's wiki-link rule: [[target]] or [[target|label]] on one line, no brackets in.
-_WIKILINK_RE = re.compile(rf"\[\[([^\[\]\n]{{1,{MAX_WIKILINK_CHARS}}})\]\]")
-_WIKILINK_UNSAFE_RE = re.compile(r"[\[\]|\\&\n]")
-_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN_RE = re.compile(r"(`+)[^`]*?\1")
-
-
-def rewrite_wikilinks(body: str, *, old_slug: str, target: str) -> str:
-    """Re-aim the wiki links in ``body`` that resolve to ``old_slug`` at ``target``.
-
-    A label stays as it was; a link without one now shows ``target``. Fenced code blocks and
-    inline code spans, where the renderer draws no links, are left alone.
-    """
-
-    def relink(match: re.Match[str]) -> str:
-        link_target, bar, label = match.group(1).partition("|")
-        if slugify_title(link_target.strip()) != old_slug:
-            return match.group(0)
-        return f"[[{target}{bar}{label}]]"
-
-    def outside_code(line: str) -> str:
-        pieces, last = [], 0
-        for span in _CODE_SPAN_RE.finditer(line):
-            pieces += [_WIKILINK_RE.sub(relink, line[last : span.start()]), span.group(0)]
-            last = span.end()
-        pieces.append(_WIKILINK_RE.sub(relink, line[last:]))
-        return "".join(pieces)
-
-    out, fence = [], ""
-    for line in body.split("\n"):
-        opening = _FENCE_RE.match(line)
-        if fence:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = ""
-            out.append(line)
-        elif opening:
-            fence = opening.group(1)
-            out.append(line)
-        else:
-            out.append(outside_code(line))
-    return "\n".join(out)
-
-
 def term_import(*, doc: SeedDocument, source_name: str) -> SaveResult:
-    """Create or update the term a seed file describes; the author is None (system import)."""
+    """Create or update the term a seed file describes; the author is None (system import).
+
+    A seed never overwrites the community's work: a term whose current revision was written by
+    a member, or whose slug a member renamed away, is kept as it is and the result says why.
+    """
     data = TermData.from_seed(doc)
-    term = Term.objects.filter(slug=data.slug).first()
+    term = Term.objects.select_related("current_revision__author").filter(slug=data.slug).first()
+    if term is None:
+        renamed = SlugRedirect.objects.select_related("term").filter(old_slug=data.slug).first()
+        if renamed is not None:
+            return SaveResult(
+                term=renamed.term,
+                revision=None,
+                notes=[f"kept: members renamed it to {renamed.term.title!r}"],
+            )
+    elif term.current_revision.author is not None:
+        editor = term.current_revision.author.get_username()
+        return SaveResult(
+            term=term,
+            revision=None,
+            notes=[f"kept: revision {term.revision_number} is an edit by {editor}"],
+        )
     verb = "Imported" if term is None else "Updated"
     return term_save_revision(
         term=term,
@@ -448,19 +393,59 @@ def term_import(*, doc: SeedDocument, source_name: str) -> SaveResult:
     )
 
 
-def term_rerender(term: Term) -> None:
-    """Re-render a term's stored HTML without a new revision (content did not change)."""
+def term_delete(*, term: Term) -> None:
+    """Remove a term with its whole history (staff only, from the admin).
+
+    Links to it from other terms turn red again: the slug becomes wanted.
+    """
+    slug = term.slug
+    with transaction.atomic():
+        search.remove_term(term.pk)
+        Term.objects.filter(pk=term.pk).update(current_revision=None)
+        Term.objects.filter(pk=term.pk).delete()
+    rerender_linking_terms({slug})
+
+
+def term_rerender(term: Term) -> bool:
+    """Re-render a term's stored HTML without a new revision (its content did not change).
+
+    Renders outside any lock, then writes only if the term is still at the revision that was
+    rendered (compare-and-swap): a save that landed meanwhile rendered itself already. Returns
+    whether the stored HTML was replaced.
+    """
+    seen = term.revision_number
     rendered = render_body(term.body)
-    _apply_rendering(term, rendered)
-    Term.objects.filter(pk=term.pk).update(
-        body_html=term.body_html, toc=term.toc, renderer_version=term.renderer_version
-    )
-    _sync_links(term, None, rendered.wikilinks)
+    with transaction.atomic():
+        moved = Term.objects.filter(pk=term.pk, revision_number=seen).update(
+            body_html=rendered.html,
+            toc=_toc(rendered),
+            renderer_version=RENDERER_VERSION,
+        )
+        if moved:
+            _sync_links(term, None, rendered.wikilinks)
+    return bool(moved)
+
+
+def rerender_linking_terms(slugs: set[str]) -> None:
+    """Turn red links blue (or back) on the terms whose inline links point at ``slugs``."""
+    linking = Term.objects.filter(
+        links__target_slug__in=slugs, links__kind=LinkKind.INLINE
+    ).distinct().only("pk", "slug", "body", "revision_number")
+    for other in linking.iterator(chunk_size=100):
+        try:
+            term_rerender(other)
+        except TermWriteError:
+            # Rendered fine when it was saved; keep that rendering rather than fail this save.
+            continue
+
+
+def _toc(rendered: Rendered) -> list[list]:
+    return [[h.level, h.id, h.text] for h in rendered.toc]
 
 
 def _apply_rendering(term: Term, rendered: Rendered) -> None:
     term.body_html = rendered.html
-    term.toc = [[h.level, h.id, h.text] for h in rendered.toc]
+    term.toc = _toc(rendered)
     term.renderer_version = RENDERER_VERSION
 
 
@@ -513,19 +498,6 @@ def _sync_links(term: Term, related: Iterable[str] | None, inline: Iterable[str]
         ],
         batch_size=500,
     )
-
-
-def _rerender_linking_terms(slugs: set[str]) -> None:
-    """Turn red links blue (or back) on the terms whose inline links point at ``slugs``."""
-    linking = Term.objects.filter(
-        links__target_slug__in=slugs, links__kind=LinkKind.INLINE
-    ).distinct()
-    for other in linking:
-        try:
-            term_rerender(other)
-        except TermWriteError:
-            # Rendered fine when it was saved; keep that rendering rather than block this save.
-            continue
 
 
 def data_from_term(term: Term) -> TermData:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from wiki.models import Term
 from wiki.seeds import SEED_SUFFIXES, SeedDocument, SeedError, parse_seed_file
-from wiki.services import EditConflict, TermData, TermWriteError, render_body, term_import
+from wiki.services import EditConflict, TermWriteError, term_import
 
 
 def safe_name(path: Path) -> str:
@@ -82,27 +82,19 @@ class Command(BaseCommand):
     def _import(self, counts: Counter, path: Path, doc: SeedDocument, *, dry_run: bool) -> None:
         name = safe_name(path.name)
         try:
-            if dry_run:
-                outcome = self._dry_run_outcome(doc)
-            else:
+            # A dry run does the real import and rolls it back: the same checks, nothing kept.
+            with transaction.atomic():
                 result = term_import(doc=doc, source_name=name)
-                outcome = (
-                    "created" if result.created else "updated" if result.changed else "unchanged"
-                )
+                transaction.set_rollback(dry_run)
         except (TermWriteError, EditConflict) as exc:
             self._fail(counts, path, str(exc))
             return
+        outcome = "created" if result.created else "updated" if result.changed else "unchanged"
         counts[outcome] += 1
+        for note in result.notes:
+            self.stdout.write(f"{name}: {note}")
         if self.verbosity >= 2 or outcome != "unchanged":
             self.stdout.write(f"{name}: {outcome} {doc.slug}")
-
-    def _dry_run_outcome(self, doc: SeedDocument) -> str:
-        render_body(doc.body)
-        term = Term.objects.select_related("current_revision").filter(slug=doc.slug).first()
-        if term is None:
-            return "created"
-        current = TermData.from_revision(term.current_revision)
-        return "unchanged" if current == TermData.from_seed(doc) else "updated"
 
     def _fail(self, counts: Counter, path: Path, reason: str) -> None:
         counts["failed"] += 1
