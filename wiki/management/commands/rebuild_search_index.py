@@ -1,0 +1,29 @@
+"""``manage.py rebuild_search_index``: index every term again, from scratch.
+
+Run it once after migrating an existing database to the search index (migration 0002 creates
+the index empty), and whenever the index may have drifted (a category renamed in the admin,
+terms deleted outside the admin). It runs in one transaction: searches keep using the old
+index until it commits.
+"""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+from django.core.management.base import BaseCommand
+
+from wiki import search
+
+
+class Command(BaseCommand):
+    help = "Rebuild the full-text search index from the terms."
+
+    def handle(self, *args, **options):
+        started = perf_counter()
+        count = search.rebuild()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Indexed {count} term{'s' if count != 1 else ''} with {search.engine_name()}"
+                f" in {perf_counter() - started:.1f} s."
+            )
+        )
