@@ -26,7 +26,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 # The "django-insecure-" prefix makes `manage.py check --deploy` flag a forgotten key.
-_DEV_SECRET = "django-insecure-dev-only-key-change-me-in-production-0123456789abcdef"
+_DEV_SECRET = "django-insecure-dev-only-key-change-me-in-production-0123456789abcdef"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET)
 if not DEBUG and SECRET_KEY == _DEV_SECRET and env_bool("REQUIRE_SECRET_KEY", False):
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")

@@ -96,7 +96,7 @@ def test_bom_crlf_and_comma_separated_lists(tmp_path):
         '["communities-of-practice"]', "communities-of-practice, Situated Learning"
     )
     path = write(tmp_path, "bom.txt", b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
-    code, out, err = run_import(path)
+    code, _out, err = run_import(path)
     assert code == 0, err
     term = Term.objects.get(slug="tacit-knowledge")
     assert sorted(term.tags.names()) == ["knowledge", "practice"]
@@ -154,7 +154,7 @@ def test_bad_file_does_not_stop_the_others(tmp_path):
 def test_two_files_with_the_same_slug_both_fail(tmp_path):
     write(tmp_path, "one.md", GOOD)
     write(tmp_path, "two.md", GOOD.replace('term: "Tacit Knowledge"', "term: tacit   knowledge"))
-    code, out, err = run_import(tmp_path)
+    code, _out, err = run_import(tmp_path)
     assert code == 1
     assert "same slug 'tacit-knowledge'" in err
     assert "one.md" in err and "two.md" in err
@@ -169,7 +169,7 @@ def test_body_refused_by_renderer_is_reported_and_atomic(tmp_path, monkeypatch):
         raise RenderError("Lists nested too deeply.")
 
     monkeypatch.setattr(terms, "render", refuse)
-    code, out, err = run_import(write(tmp_path, "deep.md", GOOD))
+    code, _out, err = run_import(write(tmp_path, "deep.md", GOOD))
     assert code == 1
     assert "deep.md: Lists nested too deeply." in err
     assert snapshot() == ([], 0, 0)

@@ -27,7 +27,7 @@ def test_acceptance_seed_term_page(client, seeded):
     assert re.search(r'<h2 id="three-elements"[^>]*>Three Elements</h2>', html)
     assert 'href="#three-elements"' in html  # table of contents
     for title in ("Organizational Learning", "Tacit Knowledge", "Discussion as Emergence"):
-        assert f"{title}</a> <span class=\"not-written\">not yet written</span>" in html
+        assert f'{title}</a> <span class="not-written">not yet written</span>' in html
     assert "#organizational-learning" in html and "#practice" in html
     assert "Intermediate" in html
     assert "by the seed import" in html

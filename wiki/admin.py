@@ -35,9 +35,7 @@ class TermAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_deleted_objects(self, objs, request):
         # Revisions go with their term. They cannot be deleted one by one (RevisionAdmin
         # refuses), which must not stop staff from removing a whole term.
-        deleted, model_count, _perms_needed, _protected = super().get_deleted_objects(
-            objs, request
-        )
+        deleted, model_count, _perms_needed, _protected = super().get_deleted_objects(objs, request)
         return deleted, model_count, set(), []
 
     def delete_model(self, request, obj):

@@ -56,9 +56,7 @@ class TermQuerySet(models.QuerySet):
             return self.exclude(title__regex=r"^[A-Za-z]")
         return self.filter(title__istartswith=letter)
 
-    def filtered(
-        self, *, category: str = "", tag: str = "", difficulty: str = ""
-    ) -> TermQuerySet:
+    def filtered(self, *, category: str = "", tag: str = "", difficulty: str = "") -> TermQuerySet:
         qs = self
         if category:
             qs = qs.filter(category__slug=category)
@@ -94,7 +92,11 @@ class Term(models.Model):
     toc = models.JSONField(default=list, blank=True, editable=False)
     renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
     current_revision = models.OneToOneField(
-        "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "Revision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         editable=False,
     )
     revision_number = models.PositiveIntegerField(default=0, editable=False)
@@ -180,13 +182,13 @@ class Revision(models.Model):
             raise TypeError("Revisions are immutable; write a new one through wiki.services.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise TypeError("Revisions are immutable and are never deleted one by one.")
-
     def get_absolute_url(self) -> str:
         return reverse(
             "wiki:revision_detail", kwargs={"slug": self.term.slug, "number": self.number}
         )
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Revisions are immutable and are never deleted one by one.")
 
     @property
     def size(self) -> int:

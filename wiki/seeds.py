@@ -70,9 +70,7 @@ def parse_seed_text(text: str) -> SeedDocument:
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise SeedError(
-            f"front matter must be a mapping of fields, not a {type(meta).__name__}"
-        )
+        raise SeedError(f"front matter must be a mapping of fields, not a {type(meta).__name__}")
 
     title = _scalar(meta, "term").strip()
     if not title:

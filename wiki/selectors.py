@@ -26,15 +26,15 @@ class RelatedTerm:
         return self.title or slug_to_title(self.slug)
 
 
-SMALL_WORDS = frozenset("a an and as at by for in of on or the to vs with".split())
+SMALL_WORDS = frozenset(
+    {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "vs", "with"}
+)
 
 
 def slug_to_title(slug: str) -> str:
     """A readable guess at the title of a term that is not written yet."""
     words = slug.split("-")
-    return " ".join(
-        w if i and w in SMALL_WORDS else w.capitalize() for i, w in enumerate(words)
-    )
+    return " ".join(w if i and w in SMALL_WORDS else w.capitalize() for i, w in enumerate(words))
 
 
 def term_for_page(slug: str) -> Term | None:

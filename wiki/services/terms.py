@@ -428,9 +428,11 @@ def term_rerender(term: Term) -> bool:
 
 def rerender_linking_terms(slugs: set[str]) -> None:
     """Turn red links blue (or back) on the terms whose inline links point at ``slugs``."""
-    linking = Term.objects.filter(
-        links__target_slug__in=slugs, links__kind=LinkKind.INLINE
-    ).distinct().only("pk", "slug", "body", "revision_number")
+    linking = (
+        Term.objects.filter(links__target_slug__in=slugs, links__kind=LinkKind.INLINE)
+        .distinct()
+        .only("pk", "slug", "body", "revision_number")
+    )
     for other in linking.iterator(chunk_size=100):
         try:
             term_rerender(other)

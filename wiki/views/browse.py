@@ -40,9 +40,7 @@ def term_list(request):
         "filters": filters,
         "active_filters": {k: v for k, v in filters.items() if v},
         "filter_qs": urlencode({k: v for k, v in filters.items() if v}),
-        "querystring": urlencode(
-            {k: v for k, v in {**filters, "letter": letter}.items() if v}
-        ),
+        "querystring": urlencode({k: v for k, v in {**filters, "letter": letter}.items() if v}),
         "categories": Category.objects.all(),
         "tags": selectors.tags_with_counts(),
         "difficulties": Difficulty.choices,

@@ -18,8 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="re-render every term")
 
     def handle(self, *args, all: bool, **options):
-        terms = Term.objects.all() if all else Term.objects.exclude(
-            renderer_version=RENDERER_VERSION
+        terms = (
+            Term.objects.all() if all else Term.objects.exclude(renderer_version=RENDERER_VERSION)
         )
         done = failed = 0
         for term in terms.iterator(chunk_size=200):
