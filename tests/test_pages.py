@@ -219,3 +219,15 @@ def test_listing_pages_query_counts_do_not_grow(client, django_assert_max_num_qu
             assert client.get(url).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get("/terms/term-0/history/").status_code == 200
+
+
+def test_old_slug_redirects_history_revision_and_diff_pages(client):
+    term = make_term("Alpha")
+    edit_term(term, title="Alpha Centauri")
+    assert client.get("/terms/alpha/history/")["Location"] == "/terms/alpha-centauri/history/"
+    response = client.get("/terms/alpha/revisions/1/")
+    assert response.status_code == 301
+    assert response["Location"] == "/terms/alpha-centauri/revisions/1/"
+    response = client.get("/terms/alpha/diff/?from=1&to=2")
+    assert response["Location"] == "/terms/alpha-centauri/diff/?from=1&to=2"
+    assert client.get("/terms/never-was/history/").status_code == 404

@@ -9,6 +9,7 @@ from taggit.models import Tag
 
 from .. import selectors
 from ..models import Category, Difficulty, Link, Term
+from .common import term_or_rename_redirect
 
 PAGE_SIZE = 100
 
@@ -61,13 +62,17 @@ def term_detail(request, slug: str):
 
 
 def term_history(request, slug: str):
-    term = get_object_or_404(Term, slug=slug)
+    term = term_or_rename_redirect(request, slug, "wiki:term_history")
+    if not isinstance(term, Term):
+        return term
     page = Paginator(selectors.term_history(term), 50).get_page(request.GET.get("page"))
     return render(request, "wiki/term_history.html", {"term": term, "page": page})
 
 
 def revision_detail(request, slug: str, number: int):
-    term = get_object_or_404(Term, slug=slug)
+    term = term_or_rename_redirect(request, slug, "wiki:revision_detail", number=number)
+    if not isinstance(term, Term):
+        return term
     revision = get_object_or_404(term.revisions.select_related("author"), number=number)
     return render(request, "wiki/revision_detail.html", {"term": term, "revision": revision})
 

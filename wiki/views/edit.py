@@ -21,6 +21,7 @@ from ..diff import diff_snapshots
 from ..forms import TermForm
 from ..markdown import markdownify_preview, slugify_title
 from ..models import SlugRedirect, Term
+from .common import term_or_rename_redirect
 
 _REVISION_NUMBER_RE = re.compile(r"[0-9]{1,9}")
 
@@ -81,7 +82,9 @@ def term_edit(request, slug: str):
 
 
 def term_diff(request, slug: str):
-    term = get_object_or_404(Term, slug=slug)
+    term = term_or_rename_redirect(request, slug, "wiki:term_diff")
+    if not isinstance(term, Term):
+        return term
     numbers = [request.GET.get("from", ""), request.GET.get("to", "")]
     if not all(_REVISION_NUMBER_RE.fullmatch(n) for n in numbers):
         message = "Choose two revisions to compare, by number: ?from=1&to=2."
