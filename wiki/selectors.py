@@ -9,7 +9,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Length, Substr, Upper
 from taggit.models import Tag
 
-from .models import Category, Link, LinkKind, Revision, SlugRedirect, Term
+from .models import Category, Difficulty, Link, LinkKind, Revision, SlugRedirect, Term
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,30 @@ def tags_with_counts() -> QuerySet[Tag]:
         .filter(n_terms__gt=0)
         .order_by("name")
     )
+
+
+FILTER_NAMES = ("category", "tag", "difficulty")
+
+
+def term_filters(params) -> dict[str, str]:
+    """The category/tag/difficulty filters of a request's GET parameters, as plain slugs.
+
+    Shared by the A-Z index and search so both read filters the same way.
+    """
+    return {
+        name: "".join(c for c in params.get(name, "")[:100] if c.isprintable())
+        for name in FILTER_NAMES
+    }
+
+
+def filter_choices() -> dict:
+    """What the filter selects offer. Tags by name only: counting every tag's terms on every
+    listing costs more than the listing itself on a large wiki."""
+    return {
+        "categories": Category.objects.only("name", "slug"),
+        "tags": Tag.objects.order_by("name").only("name", "slug"),
+        "difficulties": Difficulty.choices,
+    }
 
 
 def wiki_counts() -> dict[str, int]:

@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from taggit.models import Tag
 
 from .. import selectors
-from ..models import Category, Difficulty, Link, Term
+from ..models import Category, Link, Term
 from .common import term_or_rename_redirect
 
 PAGE_SIZE = 100
@@ -25,11 +25,7 @@ def home(request):
 
 def term_list(request):
     letter = request.GET.get("letter", "").upper()[:1]
-    filters = {
-        "category": request.GET.get("category", "")[:100],
-        "tag": request.GET.get("tag", "")[:100],
-        "difficulty": request.GET.get("difficulty", "")[:20],
-    }
+    filters = selectors.term_filters(request.GET)
     terms = Term.objects.for_listing().filtered(**filters).order_by("title")
     if letter and (letter == "#" or letter.isalpha()):
         terms = terms.starting_with(letter)
@@ -42,9 +38,7 @@ def term_list(request):
         "active_filters": {k: v for k, v in filters.items() if v},
         "filter_qs": urlencode({k: v for k, v in filters.items() if v}),
         "querystring": urlencode({k: v for k, v in {**filters, "letter": letter}.items() if v}),
-        "categories": Category.objects.all(),
-        "tags": selectors.tags_with_counts(),
-        "difficulties": Difficulty.choices,
+        **selectors.filter_choices(),
     }
     return render(request, "wiki/term_list.html", context)
 
