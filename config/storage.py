@@ -12,13 +12,11 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
     finders) with a warning, so tests and a first run before ``collectstatic`` still work.
     """
 
-    _warned: set[str] = set()
-
     def stored_name(self, name: str) -> str:
         try:
             return super().stored_name(name)
         except ValueError:
-            if name not in self._warned:
-                self._warned.add(name)
-                logger.warning("static file %s is not in the manifest: run collectstatic", name)
+            logger.warning("static file %s is not in the manifest: run collectstatic", name)
+            # Remember the fallback, so later pages neither look for the file nor warn again.
+            self.hashed_files[self.hash_key(self.clean_name(name))] = name
             return name

@@ -44,7 +44,10 @@ class Category(models.Model):
 
 class TermQuerySet(models.QuerySet):
     def for_listing(self) -> TermQuerySet:
-        return self.select_related("category").prefetch_related("tags")
+        """What a list of term cards needs: no bodies, which can be a megabyte each."""
+        return self.select_related("category").only(
+            "title", "slug", "difficulty", "updated_at", "category__name", "category__slug"
+        )
 
     def for_detail(self) -> TermQuerySet:
         return self.select_related(

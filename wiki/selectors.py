@@ -142,7 +142,8 @@ def wiki_counts() -> dict[str, int]:
 def index_letters() -> list[str]:
     """Letters that at least one title starts with, plus '#' for the rest."""
     initials = (
-        Term.objects.annotate(initial=Upper(Substr("title", 1, 1)))
+        Term.objects.order_by()
+        .annotate(initial=Upper(Substr("title", 1, 1)))
         .values_list("initial", flat=True)
         .distinct()
     )
