@@ -22,6 +22,8 @@ migrate: install
 
 seed: migrate
 	$(PY) manage.py import_seeds
+	$(PY) manage.py rerender_terms
+	$(PY) manage.py rebuild_search_index --if-stale
 
 run: seed
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)

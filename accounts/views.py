@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -65,3 +66,12 @@ def safe_next_url(request) -> str:
     ):
         return candidate
     return reverse("wiki:home")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out on POST (Django's rule); a GET, e.g. a bookmarked link, asks to confirm."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return render(request, "accounts/logout_confirm.html")

@@ -231,3 +231,60 @@ def test_old_slug_redirects_history_revision_and_diff_pages(client):
     response = client.get("/terms/alpha/diff/?from=1&to=2")
     assert response["Location"] == "/terms/alpha-centauri/diff/?from=1&to=2"
     assert client.get("/terms/never-was/history/").status_code == 404
+
+
+def test_renamed_term_stays_written_in_related_terms_and_keeps_its_backlinks(client):
+    target = make_term("Tacit Knowledge")
+    make_term("Practice", related=("Tacit Knowledge",), body="See [[Tacit Knowledge]].")
+    edit_term(target, title="Tacit Knowing")
+    html = client.get("/terms/practice/").content.decode()
+    assert 'href="/terms/tacit-knowing/">Tacit Knowing</a>' in html
+    assert "not yet written" not in html
+    html = client.get("/terms/tacit-knowing/").content.decode()
+    aside = html[html.index("Linked from") :]
+    assert 'href="/terms/practice/"' in aside
+
+
+def test_post_only_urls_answer_get_helpfully(client, member):
+    term = make_term("Alpha")
+    edit_term(term, body="two")
+    client.force_login(member)
+    response = client.get("/terms/alpha/revisions/1/revert/")
+    assert response.status_code == 302
+    assert response["Location"] == "/terms/alpha/revisions/1/"
+    assert term.revisions.count() == 2
+    response = client.get("/logout/")
+    assert response.status_code == 200
+    assert "Log out" in response.content.decode()
+    assert client.get("/terms/alpha/edit/").status_code == 200  # still logged in
+
+
+def test_member_pages_have_exactly_one_h1_too(client, member):
+    term = make_term("Alpha", body="one")
+    edit_term(term, body="two", title="Alpha Prime")
+    anonymous = [
+        "/login/",
+        "/signup/",
+        "/password/reset/",
+        "/search/",
+        "/search/?q=alpha",
+        "/search/?q=zzzzqqq",
+        "/members/alice/",
+    ]
+    for url in anonymous:
+        assert h1_count(client.get(url).content.decode()) == 1, url
+    client.force_login(member)
+    members = [
+        "/terms/new/",
+        "/terms/alpha-prime/edit/",
+        "/terms/alpha-prime/diff/?from=1&to=2",
+        "/terms/alpha-prime/diff/?from=x",
+        "/terms/alpha-prime/update-links/?from=alpha",
+        "/members/alice/edit/",
+        "/password/change/",
+        "/logout/",
+    ]
+    for url in members:
+        response = client.get(url)
+        assert response.status_code in (200, 400), url
+        assert h1_count(response.content.decode()) == 1, url

@@ -230,3 +230,44 @@ def test_staff_can_delete_a_term_in_the_admin(client):
     response = client.post(f"/admin/wiki/term/{term.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Term.objects.filter(pk=term.pk).exists()
+
+
+def test_category_rename_in_admin_reindexes_its_terms(client):
+    from wiki import search
+
+    make_term("Alpha", category="Practice", body="plain words")
+    category = Category.objects.get(slug="practice")
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    response = client.post(
+        f"/admin/wiki/category/{category.pk}/change/",
+        {"name": "Craftsmanship", "description": "Making things well."},
+    )
+    assert response.status_code == 302
+    category.refresh_from_db()
+    assert (category.name, category.slug) == ("Craftsmanship", "practice")
+    assert [hit.term.title for hit in search.search("craftsmanship")[:10]] == ["Alpha"]
+
+
+def test_revisions_cannot_be_deleted_in_bulk():
+    term = make_term("Alpha")
+    with pytest.raises(TypeError):
+        Revision.objects.filter(term=term).delete()
+    assert Revision.objects.filter(term=term).count() == 1
+
+
+def test_rebuild_if_stale_fills_an_index_that_missed_terms():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from wiki import search
+
+    term = make_term("Alpha", body="distinctive")
+    search.remove_term(term.pk)
+    assert search.is_stale()
+    out = StringIO()
+    call_command("rebuild_search_index", "--if-stale", stdout=out)
+    assert "Indexed 1 term" in out.getvalue()
+    assert not search.is_stale()
+    call_command("rebuild_search_index", "--if-stale", stdout=out)
+    assert "up to date" in out.getvalue()

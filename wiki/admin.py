@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .models import Category, Link, Revision, SlugRedirect, Term
-from .services import term_delete
+from .services import category_update, term_delete
 
 
 class ReadOnlyAdminMixin:
@@ -62,6 +62,12 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     readonly_fields = ("slug",)
+
+    def has_add_permission(self, request):
+        return False  # categories come into being with the first term that names one
+
+    def save_model(self, request, obj, form, change):
+        category_update(category=obj, name=obj.name, description=obj.description)
 
 
 @admin.register(Link)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -75,6 +76,14 @@ class TermQuerySet(models.QuerySet):
             Exists(Link.objects.filter(source=OuterRef("pk"), target_slug=slug))
         ).order_by("title")
 
+    def linking_to_term(self, term: Term) -> TermQuerySet:
+        """Backlinks of ``term``: links to its slug or to any slug it was renamed from."""
+        old_slugs = SlugRedirect.objects.filter(term=term).values("old_slug")
+        links = Link.objects.filter(source=OuterRef("pk")).filter(
+            Q(target_slug=term.slug) | Q(target_slug__in=old_slugs)
+        )
+        return self.filter(Exists(links)).exclude(pk=term.pk).order_by("title")
+
 
 class Term(models.Model):
     """The current state of a term. Its history lives in ``Revision``.
@@ -130,6 +139,9 @@ class Term(models.Model):
 class RevisionQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("Revisions are immutable; write a new one through wiki.services.")
+
+    def delete(self):
+        raise TypeError("Revisions are never deleted; a whole term goes with wiki.services.")
 
 
 class Revision(models.Model):
@@ -206,8 +218,17 @@ class LinkKind(models.TextChoices):
 class LinkQuerySet(models.QuerySet):
     def with_target_terms(self) -> LinkQuerySet:
         """Annotate each link with its target's title, or None when it is not written yet."""
-        target = Term.objects.filter(slug=OuterRef("target_slug"))
-        return self.annotate(target_title=Subquery(target.values("title")[:1]))
+        # A renamed term is found through its old slug, so its links never turn "unwritten".
+        by_slug = Term.objects.filter(slug=OuterRef("target_slug"))
+        by_old_slug = Term.objects.filter(old_slugs__old_slug=OuterRef("target_slug"))
+        return self.annotate(
+            target_title=Coalesce(
+                Subquery(by_slug.values("title")[:1]), Subquery(by_old_slug.values("title")[:1])
+            ),
+            target_current_slug=Coalesce(
+                Subquery(by_slug.values("slug")[:1]), Subquery(by_old_slug.values("slug")[:1])
+            ),
+        )
 
     def wanted(self):
         """Target slugs that no term has yet, with how many distinct terms link to each."""

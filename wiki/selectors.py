@@ -16,6 +16,7 @@ from .models import Category, Difficulty, Link, LinkKind, Revision, SlugRedirect
 class RelatedTerm:
     slug: str
     title: str | None  # None: not written yet
+    current_slug: str | None = None  # where it lives now (differs once it was renamed)
 
     @property
     def exists(self) -> bool:
@@ -52,11 +53,22 @@ def term_related(term: Term) -> list[RelatedTerm]:
         .with_target_terms()
         .order_by("position")
     )
-    return [RelatedTerm(slug=link.target_slug, title=link.target_title) for link in links]
+    return [
+        RelatedTerm(
+            slug=link.target_slug, title=link.target_title, current_slug=link.target_current_slug
+        )
+        for link in links
+    ]
 
 
 def term_backlinks(slug: str) -> QuerySet[Term]:
+    """Terms linking to a slug that has no term (yet)."""
     return Term.objects.linking_to(slug).only("title", "slug")
+
+
+def term_page_backlinks(term: Term) -> QuerySet[Term]:
+    """Terms linking to ``term``, under its slug or any it was renamed from."""
+    return Term.objects.linking_to_term(term).only("title", "slug")
 
 
 def term_history(term: Term) -> QuerySet[Revision]:

@@ -98,13 +98,19 @@ def render_comment(text: str) -> str:
     return _to_html(_COMMENT_MD, env)
 
 
-def markdownify_preview(text: str) -> str:
+def markdownify_preview(
+    text: str,
+    *,
+    resolve_existing: Callable[[frozenset[str]], AbstractSet[str]] | None = None,
+) -> str:
     """The editor's live preview (MARKDOWNX_MARKDOWNIFY_FUNCTION); never raises.
 
-    There is no database here, so wiki links are drawn as links to the term page marked
-    ``wikilink-unknown`` rather than guessed to exist or not.
+    The preview view passes ``resolve_existing`` so wiki links are coloured as on the term
+    page; without it (no database at hand) they are marked ``wikilink-unknown``.
     """
     try:
+        if resolve_existing is not None:
+            return render(text, resolve_existing=resolve_existing).html
         env = _parse(_BODY_MD, text)
     except RenderError as error:
         return f'<p class="render-error">{escape(str(error))}</p>'

@@ -89,6 +89,7 @@ __all__ = [
     "exact_title",
     "html_to_text",
     "index_term",
+    "is_stale",
     "parse_query",
     "rebuild",
     "remove_term",
@@ -278,6 +279,13 @@ def rebuild(batch_size: int = 1000) -> int:
         total += _upsert(batch)
         _engine().optimize()
     return total
+
+
+def is_stale() -> bool:
+    """Whether the index holds a different number of terms than the wiki (e.g. a database
+    that had terms before the index existed)."""
+    indexed = fetch("SELECT COUNT(*) FROM wiki_search_entry", [])[0][0]
+    return indexed != Term.objects.count()
 
 
 def engine_name() -> str:

@@ -3,6 +3,7 @@
 Import from here (``from wiki.services import term_update``); the modules are an internal split.
 """
 
+from .categories import category_update
 from .links import rewrite_wikilinks, term_update_links_after_rename
 from .terms import (
     MAX_MERGE_ATTEMPTS,
@@ -35,6 +36,7 @@ __all__ = [
     "SaveResult",
     "TermData",
     "TermWriteError",
+    "category_update",
     "data_from_term",
     "existing_slugs",
     "render_body",

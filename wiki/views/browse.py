@@ -50,7 +50,7 @@ def term_detail(request, slug: str):
     context = {
         "term": term,
         "related": selectors.term_related(term),
-        "backlinks": selectors.term_backlinks(term.slug),
+        "backlinks": selectors.term_page_backlinks(term),
     }
     return render(request, "wiki/term_detail.html", context)
 

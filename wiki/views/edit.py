@@ -110,9 +110,11 @@ def term_diff(request, slug: str):
     return render(request, "wiki/term_diff.html", context)
 
 
-@require_POST
 @login_required
 def term_revert(request, slug: str, number: int):
+    if request.method != "POST":
+        # Confirm on GET, act on POST: the revision's page carries the revert button.
+        return redirect("wiki:revision_detail", slug=slug, number=number)
     term = get_object_or_404(Term, slug=slug)
     _require(can_edit_term(request.user, term))
     if number > 2**31 - 1 or not term.revisions.filter(number=number).exists():
@@ -176,7 +178,11 @@ def markdown_preview(request):
     """
     if not can_edit_terms(request.user):
         return HttpResponseForbidden('<p class="render-error">Log in again to see a preview.</p>')
-    return HttpResponse(markdownify_preview(request.POST.get("content", "")))
+    return HttpResponse(
+        markdownify_preview(
+            request.POST.get("content", ""), resolve_existing=services.existing_slugs
+        )
+    )
 
 
 def _diff_error(request, term: Term, message: str, *, status: int):

@@ -18,7 +18,17 @@ from wiki import search
 class Command(BaseCommand):
     help = "Rebuild the full-text search index from the terms."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-stale",
+            action="store_true",
+            help="only rebuild when the index does not hold every term (cheap to run always)",
+        )
+
+    def handle(self, *args, if_stale: bool, **options):
+        if if_stale and not search.is_stale():
+            self.stdout.write("The search index is up to date.")
+            return
         started = perf_counter()
         count = search.rebuild()
         self.stdout.write(
