@@ -92,14 +92,14 @@ def parse_seed_text(text: str) -> SeedDocument:
             f"the body is {len(body.encode('utf-8')):,} bytes; the limit is {MAX_BODY_BYTES:,}"
         )
 
-    related = _slug_list(_string_list(meta, "relatedTerms"))
     return SeedDocument(
         title=title,
         slug=slug,
         category=_scalar(meta, "category").strip()[:100],
         difficulty=difficulty,
-        related=tuple(s for s in related if s != slug),
-        tags=tuple(dict.fromkeys(_string_list(meta, "tags"))),
+        # Slugified, de-duplicated and stripped of self-links by services.TermData.
+        related=tuple(_string_list(meta, "relatedTerms")),
+        tags=tuple(_string_list(meta, "tags")),
         body=body,
     )
 
@@ -144,8 +144,3 @@ def _string_list(meta: dict, key: str) -> list[str]:
         if text:
             cleaned.append(text)
     return cleaned
-
-
-def _slug_list(items: list[str]) -> list[str]:
-    slugs = (slugify_title(item) for item in items)
-    return list(dict.fromkeys(s for s in slugs if s))

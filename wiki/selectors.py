@@ -10,6 +10,7 @@ from django.db.models.functions import Length, Substr, Upper
 from taggit.models import Tag
 
 from .models import Category, Difficulty, Link, LinkKind, Revision, SlugRedirect, Term
+from .search import clean_text
 
 
 @dataclass(frozen=True)
@@ -127,10 +128,7 @@ def term_filters(params) -> dict[str, str]:
 
     Shared by the A-Z index and search so both read filters the same way.
     """
-    return {
-        name: "".join(c for c in params.get(name, "")[:100] if c.isprintable())
-        for name in FILTER_NAMES
-    }
+    return {name: clean_text(params.get(name, "")[:200])[:100] for name in FILTER_NAMES}
 
 
 def filter_choices() -> dict:

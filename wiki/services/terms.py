@@ -500,8 +500,3 @@ def _sync_links(term: Term, related: Iterable[str] | None, inline: Iterable[str]
         ],
         batch_size=500,
     )
-
-
-def data_from_term(term: Term) -> TermData:
-    """The term's current content as ``TermData`` (what an edit form starts from)."""
-    return TermData.from_revision(term.current_revision)
