@@ -1,4 +1,17 @@
 import pytest
+from django.test import override_settings
+
+IMMEDIATE_TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _immediate_tasks():
+    """Tests run background tasks at once, in the test (a test that needs a real queue
+    overrides ``TASKS`` again)."""
+    with override_settings(TASKS=IMMEDIATE_TASKS):
+        yield
 
 
 @pytest.fixture(autouse=True)
