@@ -1,6 +1,5 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.urls import reverse
 
 
 class User(AbstractUser):
@@ -23,6 +22,3 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         return self.display_name or self.username
-
-    def get_absolute_url(self) -> str:
-        return reverse("accounts:profile", kwargs={"username": self.username})

@@ -60,6 +60,5 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
-    path("members/<str:username>/", views.profile, name="profile"),
     path("members/<str:username>/edit/", views.profile_edit, name="profile_edit"),
 ]

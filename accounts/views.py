@@ -1,23 +1,21 @@
-"""Sign-up and member profiles. Log in, log out and passwords are Django's own views
-(configured in ``accounts.urls``)."""
+"""Sign-up and editing one's profile. Log in, log out and passwords are Django's own views
+(configured in ``accounts.urls``). The public profile page, which lists a member's work,
+belongs to the apps that own that work (``wiki.views.members``)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 
-from . import selectors
 from .forms import ProfileForm, SignupForm
 from .models import User
-from .permissions import can_edit_profile
 from .services import ProfileError, profile_update
-
-CONTRIBUTIONS_PER_PAGE = 25
 
 
 def signup(request):
@@ -33,17 +31,10 @@ def signup(request):
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
-def profile(request, username: str):
-    member = get_object_or_404(User, username=username)
-    revisions = selectors.member_revisions(member)
-    page = Paginator(revisions, CONTRIBUTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "accounts/profile_detail.html", {"member": member, "page": page})
-
-
 @login_required
 def profile_edit(request, username: str):
     member = get_object_or_404(User, username=username, is_active=True)
-    if not can_edit_profile(request.user, member):
+    if not import_string(settings.ACCOUNTS_CAN_EDIT_PROFILE)(request.user, member):
         raise PermissionDenied("You can only edit your own profile.")
     initial = {"display_name": member.display_name, "bio": member.bio}
     form = ProfileForm(request.POST if request.method == "POST" else None, initial=initial)

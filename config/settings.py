@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "accounts",
     "wiki",
+    "search",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +138,12 @@ if TASKS_BACKEND == "rq":
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
 
 AUTH_USER_MODEL = "accounts.User"
+# A member's public page is the wiki's (it lists their work); accounts stays a leaf.
+ABSOLUTE_URL_OVERRIDES = {
+    "accounts.user": lambda user: reverse_lazy(
+        "wiki:member_detail", kwargs={"username": user.username}
+    ),
+}
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "wiki:home"
 LOGOUT_REDIRECT_URL = "wiki:home"
@@ -187,8 +196,12 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # Markdown editor: the preview uses our renderer and sanitiser, and image upload is off.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "wiki.markdown.markdownify_preview"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "wiki.services.rendering.preview_html"
 MARKDOWNX_UPLOAD_MAX_SIZE = 0
+# How accounts renders a member's bio without importing the wiki (accounts is a leaf app).
+ACCOUNTS_RENDER_BIO = "wiki.services.rendering.render_comment_html"
+# Who may edit a member's profile; accounts asks this without importing moderation.
+ACCOUNTS_CAN_EDIT_PROFILE = "moderation.policy.can_edit_profile"
 MARKDOWNX_UPLOAD_CONTENT_TYPES: list[str] = []
 
 # Security headers. HTTPS-only settings switch on with SECURE_SSL=1 behind TLS.

@@ -22,7 +22,8 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import Task, task
+from django_tasks import task
+from django_tasks.base import Task
 
 logger = logging.getLogger("commonplace.tasks")
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
     path("", include("accounts.urls")),
     path("", include("wiki.urls")),
+    path("", include("search.urls")),
 ]
 
 handler404 = "wiki.views.browse.page_not_found"

@@ -6,8 +6,9 @@ from itertools import count
 
 from django.contrib.auth import get_user_model
 
+from wiki.content import TermData
 from wiki.models import Term
-from wiki.services import TermData, term_create, term_update
+from wiki.services import term_create, term_update
 
 _seq = count(1)
 
@@ -43,7 +44,7 @@ def make_term(
 def edit_term(term: Term, *, author=None, summary: str = "", **changes) -> Term:
     """Save a new revision of ``term`` with ``changes`` applied to its current content."""
     term.refresh_from_db()
-    current = TermData.from_revision(term.current_revision)
+    current = TermData.of(term.current_revision)
     data = TermData(**{**current.__dict__, **changes})
     result = term_update(
         term=term, data=data, author=author, summary=summary, base_number=term.revision_number

@@ -32,7 +32,9 @@ from collections import Counter
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Literal, NamedTuple, Protocol
+from typing import Literal, NamedTuple
+
+from .content import FIELD_LABELS, SCALAR_FIELDS, SET_FIELDS, Snapshot
 
 MAX_DIFFLIB_CELLS = 250_000
 DIFFLIB_BUDGET = 4_000_000
@@ -47,17 +49,6 @@ Block = tuple[int, int, int]  # (start in a, start in b, length), as difflib's m
 Opcode = tuple[str, int, int, int, int]  # as difflib's get_opcodes()
 
 _WORD_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
-
-
-class Snapshot(Protocol):
-    """What both ``Revision`` and ``TermData`` have: every field a revision snapshots."""
-
-    title: str
-    category: str
-    difficulty: str
-    tags: Sequence[str]
-    related: Sequence[str]
-    body: str
 
 
 # -- Matching ----------------------------------------------------------------------------
@@ -214,7 +205,7 @@ class FieldChange:
 
     @property
     def is_list(self) -> bool:
-        return self.name in {"tags", "related"}
+        return self.name in SET_FIELDS
 
 
 @dataclass(frozen=True)
@@ -236,15 +227,6 @@ class SnapshotDiff:
         return sum(1 for h in self.hunks for line in h.lines if line.kind == "delete")
 
 
-FIELD_LABELS = {
-    "title": "Title",
-    "category": "Category",
-    "difficulty": "Difficulty",
-    "tags": "Tags",
-    "related": "Related terms",
-}
-
-
 def diff_snapshots(old: Snapshot, new: Snapshot, *, context: int = CONTEXT_LINES) -> SnapshotDiff:
     """Changed front-matter fields, then the body as hunks of lines with word highlights."""
     hunks, truncated = diff_body(old.body, new.body, context=context)
@@ -252,11 +234,11 @@ def diff_snapshots(old: Snapshot, new: Snapshot, *, context: int = CONTEXT_LINES
 
 
 def diff_fields(old: Snapshot, new: Snapshot) -> Iterator[FieldChange]:
-    for name in ("title", "category", "difficulty"):
+    for name in SCALAR_FIELDS:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             yield FieldChange(name=name, label=FIELD_LABELS[name], old=before, new=after)
-    for name in ("tags", "related"):
+    for name in SET_FIELDS:
         before, after = list(getattr(old, name)), list(getattr(new, name))
         before_keys = {item.casefold() for item in before}
         after_keys = {item.casefold() for item in after}

@@ -6,9 +6,11 @@ from django import forms
 from django.urls import reverse
 from markdownx.widgets import MarkdownxWidget
 
-from .markdown import MAX_BODY_BYTES, slugify_title
+from markup import MAX_BODY_BYTES, slugify_title
+
+from .content import TermData
 from .models import Difficulty, Term
-from .services import MAX_SUMMARY_LENGTH, TermData
+from .services.revisions import MAX_SUMMARY_LENGTH
 
 MAX_TAGS = 50
 MAX_TAG_LENGTH = 100
@@ -84,7 +86,7 @@ class TermForm(forms.Form):
     @classmethod
     def initial_for(cls, term: Term) -> dict[str, object]:
         """The form's starting values: the term's current revision."""
-        data = TermData.from_revision(term.current_revision)
+        data = TermData.of(term.current_revision)
         titles = dict(Term.objects.filter(slug__in=data.related).values_list("slug", "title"))
         return {
             "title": data.title,

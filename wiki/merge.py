@@ -18,17 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-from .diff import FIELD_LABELS, matching_blocks, split_lines
-
-if TYPE_CHECKING:
-    from .services import TermData
+from .content import FIELD_LABELS, SCALAR_FIELDS, SET_FIELDS, TermData
+from .diff import matching_blocks, split_lines
 
 T = TypeVar("T")
-
-SCALAR_FIELDS = ("title", "category", "difficulty")
-SET_FIELDS = ("tags", "related")
 
 
 @dataclass(frozen=True)

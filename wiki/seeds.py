@@ -1,4 +1,4 @@
-"""Parse one seed document (Markdown with YAML front matter) into a ``SeedDocument``.
+"""Parse one seed document (Markdown with YAML front matter) into a ``TermData``.
 
 Pure: no database access. Every way a file can be wrong raises ``SeedError`` with a reason a
 person can act on; the import command adds the file name.
@@ -6,13 +6,14 @@ person can act on; the import command adds the file name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from .markdown import MAX_BODY_BYTES, slugify_title
+from markup import MAX_BODY_BYTES, slugify_title
+
+from .content import TermData
 from .models import Difficulty
 
 SEED_SUFFIXES = (".md", ".txt")
@@ -26,21 +27,10 @@ class SeedError(ValueError):
     """A seed file that cannot be imported; the message says why."""
 
 
-@dataclass(frozen=True)
-class SeedDocument:
-    title: str
-    slug: str
-    category: str = ""
-    difficulty: str = ""
-    related: tuple[str, ...] = field(default_factory=tuple)
-    tags: tuple[str, ...] = field(default_factory=tuple)
-    body: str = ""
-
-
 _HANDLER = YAMLHandler()
 
 
-def parse_seed_bytes(raw: bytes) -> SeedDocument:
+def parse_seed_bytes(raw: bytes) -> TermData:
     if not raw.strip():
         raise SeedError("the file is empty")
     if len(raw) > MAX_FILE_BYTES:
@@ -52,7 +42,7 @@ def parse_seed_bytes(raw: bytes) -> SeedDocument:
     return parse_seed_text(text)
 
 
-def parse_seed_text(text: str) -> SeedDocument:
+def parse_seed_text(text: str) -> TermData:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not _HANDLER.detect(text):
         raise SeedError("no front matter: the file must start with a '---' line")
@@ -92,19 +82,18 @@ def parse_seed_text(text: str) -> SeedDocument:
             f"the body is {len(body.encode('utf-8')):,} bytes; the limit is {MAX_BODY_BYTES:,}"
         )
 
-    return SeedDocument(
+    return TermData(
         title=title,
-        slug=slug,
         category=_scalar(meta, "category").strip()[:100],
         difficulty=difficulty,
-        # Slugified, de-duplicated and stripped of self-links by services.TermData.
+        # Slugified, de-duplicated and stripped of self-links by TermData.
         related=tuple(_string_list(meta, "relatedTerms")),
         tags=tuple(_string_list(meta, "tags")),
         body=body,
     )
 
 
-def parse_seed_file(path: Path) -> SeedDocument:
+def parse_seed_file(path: Path) -> TermData:
     try:
         raw = path.read_bytes()
     except OSError as exc:

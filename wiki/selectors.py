@@ -3,14 +3,17 @@ fixed number of queries whatever the size of the wiki."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr, Upper
 from taggit.models import Tag
 
+from search.query import clean_text
+
 from .models import Category, Difficulty, Link, LinkKind, Revision, SlugRedirect, Term
-from .search import clean_text
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,21 @@ def slug_to_title(slug: str) -> str:
     """A readable guess at the title of a term that is not written yet."""
     words = slug.split("-")
     return " ".join(w if i and w in SMALL_WORDS else w.capitalize() for i, w in enumerate(words))
+
+
+def existing_slugs(slugs: Iterable[str]) -> frozenset[str]:
+    """Which of ``slugs`` lead to a term now (its slug, or an old slug that redirects to it).
+
+    What the renderer asks to colour wiki links.
+    """
+    found: set[str] = set()
+    pending = iter(sorted(set(slugs)))
+    while chunk := list(islice(pending, 500)):
+        found.update(Term.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+        found.update(
+            SlugRedirect.objects.filter(old_slug__in=chunk).values_list("old_slug", flat=True)
+        )
+    return frozenset(found)
 
 
 def term_for_page(slug: str) -> Term | None:
@@ -86,6 +104,16 @@ def term_history(term: Term) -> QuerySet[Revision]:
         )
         .annotate(size_change=F("body_size") - F("parent_size"))
         .order_by("-number")
+    )
+
+
+def member_revisions(user) -> QuerySet[Revision]:
+    """A member's revisions, newest first, with the term each belongs to (one join)."""
+    return (
+        Revision.objects.filter(author=user)
+        .select_related("term")
+        .only("number", "title", "summary", "created_at", "term__slug", "term__title")
+        .order_by("-created_at", "-pk")
     )
 
 

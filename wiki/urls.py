@@ -1,7 +1,6 @@
 from django.urls import path
 
-from .views import browse, edit
-from .views import search as search_views
+from .views import browse, edit, members
 
 app_name = "wiki"
 
@@ -30,6 +29,5 @@ urlpatterns = [
     # Tag slugs keep non-ASCII letters (django-taggit slugifies with allow_unicode).
     path("tags/<str:slug>/", browse.tag_detail, name="tag_detail"),
     path("wanted/", browse.wanted, name="wanted"),
-    path("search/", search_views.search, name="search"),
-    path("search/suggest/", search_views.suggest, name="search_suggest"),
+    path("members/<str:username>/", members.member_detail, name="member_detail"),
 ]

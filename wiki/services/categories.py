@@ -1,11 +1,36 @@
-"""Writes to categories (staff, in the admin)."""
+"""Categories: found or made by the write path, renamed or described by staff in the admin."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from .. import search
+from markup import slugify_title
+from search.indexing import index_term
+
+from ..content import clean_line
 from ..models import Category
+
+MAX_CATEGORY_SLUG = 100  # Category.slug's column
+
+
+def category_slug(name: str) -> str:
+    return slugify_title(name)[:MAX_CATEGORY_SLUG].strip("-_")
+
+
+def category_for(name: str) -> Category | None:
+    """The category called ``name`` (by slug, so "practice" and "Practice" are one), made on
+    first use with the name as first written; None for no category."""
+    slug = category_slug(name)
+    if not slug:
+        return None
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        try:
+            with transaction.atomic():
+                category = Category.objects.create(name=clean_line(name)[:100], slug=slug)
+        except IntegrityError:
+            category = Category.objects.get(slug=slug)
+    return category
 
 
 def category_update(*, category: Category, name: str, description: str) -> Category:
@@ -18,5 +43,5 @@ def category_update(*, category: Category, name: str, description: str) -> Categ
         category.save(update_fields=["name", "description"])
         if renamed:
             for term in category.terms.select_related("category").prefetch_related("tags"):
-                search.index_term(term)
+                index_term(term)
     return category

@@ -14,13 +14,15 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import can_edit_term, can_edit_terms
+from markup import slugify_title
+from moderation.policy import can_edit_term, can_edit_terms
 
 from .. import selectors, services
 from ..diff import diff_snapshots
+from ..exceptions import EditConflict, MergeConflict, TermWriteError
 from ..forms import TermForm
-from ..markdown import markdownify_preview, slugify_title
 from ..models import SlugRedirect, Term
+from ..services.rendering import preview_html
 from .common import term_or_rename_redirect
 
 _REVISION_NUMBER_RE = re.compile(r"[0-9]{1,9}")
@@ -40,7 +42,7 @@ def term_create(request):
             result = services.term_create(
                 data=form.to_data(), author=request.user, summary=form.cleaned_data["summary"]
             )
-        except services.TermWriteError as error:
+        except TermWriteError as error:
             form.add_error(error.field, str(error))
         else:
             messages.success(request, f"“{result.term.title}” is written. Thank you!")
@@ -72,9 +74,9 @@ def term_edit(request, slug: str):
                 base_number=form.cleaned_data["base_number"],
                 seen_number=form.cleaned_data["seen_number"],
             )
-        except services.MergeConflict as conflict:
+        except MergeConflict as conflict:
             return _conflict_page(request, conflict)
-        except services.TermWriteError as error:
+        except TermWriteError as error:
             form.add_error(error.field, str(error))
         else:
             return _after_save(request, result)
@@ -125,7 +127,7 @@ def term_revert(request, slug: str, number: int):
         result = services.term_revert(
             term=term, number=number, author=request.user, base_number=base_number
         )
-    except services.EditConflict as conflict:
+    except EditConflict as conflict:
         current = conflict.term.revision_number
         messages.warning(
             request,
@@ -134,7 +136,7 @@ def term_revert(request, slug: str, number: int):
         )
         query = urlencode({"from": current, "to": number})
         return redirect(reverse("wiki:term_diff", args=[term.slug]) + "?" + query)
-    except services.TermWriteError as error:
+    except TermWriteError as error:
         messages.error(request, str(error))
         return redirect("wiki:revision_detail", slug=term.slug, number=number)
     return _after_save(
@@ -178,11 +180,7 @@ def markdown_preview(request):
     """
     if not can_edit_terms(request.user):
         return HttpResponseForbidden('<p class="render-error">Log in again to see a preview.</p>')
-    return HttpResponse(
-        markdownify_preview(
-            request.POST.get("content", ""), resolve_existing=services.existing_slugs
-        )
-    )
+    return HttpResponse(preview_html(request.POST.get("content", "")))
 
 
 def _diff_error(request, term: Term, message: str, *, status: int):
@@ -202,7 +200,7 @@ def _term_for_slug(slug: str) -> Term | None:
     return term or selectors.term_redirect_target(slug)
 
 
-def _conflict_page(request, conflict: services.MergeConflict):
+def _conflict_page(request, conflict: MergeConflict):
     """The editor again, with the other change shown and the overlapping places marked.
 
     The form keeps everything the member typed and now carries ``seen_number``: saving it
@@ -215,8 +213,8 @@ def _conflict_page(request, conflict: services.MergeConflict):
         "form": TermForm(data, editing=True),
         "term": conflict.term,
         "conflict": conflict,
-        "field_conflicts": merge.field_conflicts if merge else (),
-        "regions": merge.body.conflict_regions() if merge else [],
+        "field_conflicts": merge.field_conflicts,
+        "regions": merge.body.conflict_regions(),
         "their_change": diff_snapshots(conflict.base, conflict.theirs),
     }
     return render(request, "wiki/term_conflict.html", context, status=409)

@@ -14,8 +14,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from wiki.seeds import SEED_SUFFIXES, SeedDocument, SeedError, parse_seed_file
-from wiki.services import EditConflict, TermWriteError, term_import
+from wiki.content import TermData
+from wiki.exceptions import WikiError
+from wiki.seeds import SEED_SUFFIXES, SeedError, parse_seed_file
+from wiki.services.terms import term_import
 
 
 def safe_name(path: Path) -> str:
@@ -52,7 +54,7 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         files = seed_files(paths or [Path(settings.BASE_DIR) / "seeds"])
         counts: Counter[str] = Counter()
-        parsed: list[tuple[Path, SeedDocument]] = []
+        parsed: list[tuple[Path, TermData]] = []
         for path in files:
             try:
                 parsed.append((path, parse_seed_file(path)))
@@ -79,14 +81,14 @@ class Command(BaseCommand):
         if counts["failed"]:
             raise CommandError(f"{counts['failed']} file(s) could not be imported", returncode=1)
 
-    def _import(self, counts: Counter, path: Path, doc: SeedDocument, *, dry_run: bool) -> None:
+    def _import(self, counts: Counter, path: Path, doc: TermData, *, dry_run: bool) -> None:
         name = safe_name(path.name)
         try:
             # A dry run does the real import and rolls it back: the same checks, nothing kept.
             with transaction.atomic():
-                result = term_import(doc=doc, source_name=name)
+                result = term_import(data=doc, source_name=name)
                 transaction.set_rollback(dry_run)
-        except (TermWriteError, EditConflict) as exc:
+        except WikiError as exc:
             self._fail(counts, path, str(exc))
             return
         outcome = "created" if result.created else "updated" if result.changed else "unchanged"
@@ -94,7 +96,8 @@ class Command(BaseCommand):
         for note in result.notes:
             self.stdout.write(f"{name}: {note}")
         if self.verbosity >= 2 or outcome != "unchanged":
-            self.stdout.write(f"{name}: {outcome} {doc.slug}")
+            said = {"created": "would create", "updated": "would update"} if dry_run else {}
+            self.stdout.write(f"{name}: {said.get(outcome, outcome)} {doc.slug}")
 
     def _fail(self, counts: Counter, path: Path, reason: str) -> None:
         counts["failed"] += 1

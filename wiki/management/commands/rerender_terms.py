@@ -6,9 +6,10 @@ is given. Content does not change, so no revision is written.
 
 from django.core.management.base import BaseCommand
 
-from wiki.markdown import RENDERER_VERSION
+from markup import RENDERER_VERSION
+from wiki.exceptions import TermWriteError
 from wiki.models import Term
-from wiki.services import TermWriteError, term_rerender
+from wiki.services import term_rerender
 
 
 class Command(BaseCommand):

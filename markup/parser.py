@@ -1,0 +1,88 @@
+"""The markdown-it parser: CommonMark with tables and footnotes, our rules, a final pass.
+
+Where a rule sits matters: the metering rules of ``limits`` come first in their chains so
+they are charged before any other rule runs; the wiki-link rule comes before ``link`` so
+``[[target]]`` is ours before markdown-it tries it as a link; ``finish`` comes last so it
+sees the final tokens.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import unescapeAll
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.footnote import footnote_plugin
+
+from . import limits, sanitise, wikilinks
+from .headings import Heading, id_base, plain_text, unique_id
+
+_FENCE_LANG_RE = re.compile(r"[^\w+#.-]")
+
+
+def build_parser(*, headings: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": limits.MAX_NESTING})
+    md.enable("table")
+    if not headings:
+        md.disable(["heading", "lheading"])
+    md.use(footnote_plugin, inline=False)
+    md.inline.ruler.at("footnote_ref", limits.bounded_footnote_ref)
+    md.inline.ruler.before("link", "wikilink", limits.charged_wikilink)
+    # Also in the terminator chains, so it runs once per line of every paragraph, list,
+    # quote and table row: multi-line blocks are charged for their lines.
+    md.block.ruler.before(
+        "table",
+        "step",
+        limits.block_step,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
+    md.inline.ruler.before("text", "step", limits.inline_step)
+    md.inline.ruler.at("emphasis", limits.charged_emphasis)
+    md.inline.ruler.at("autolink", limits.charged_autolink)
+    md.inline.ruler.at("image", limits.charged_image)
+    md.core.ruler.push("finish", finish)
+    md.validateLink = sanitise.is_safe_url  # type: ignore[method-assign]
+    md.add_render_rule("link_open", sanitise.render_link_open)
+    md.add_render_rule("wikilink_open", wikilinks.render_wikilink_open)
+    md.add_render_rule("wikilink_close", wikilinks.render_wikilink_close)
+    return md
+
+
+def finish(state: StateCore) -> None:
+    """One pass over the final tokens: heading ids, toc, wiki-link targets, table alignment."""
+    env = state.env
+    toc: list[Heading] = []
+    found_wikilinks: dict[str, None] = {}
+    used_ids: set[str] = set(env.get("reserved_ids", ()))
+    next_suffix: dict[str, int] = {}
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type == "inline":
+            for child in token.children or ():
+                if child.type == "wikilink_open":
+                    found_wikilinks[child.meta["slug"]] = None
+            if len(found_wikilinks) > limits.MAX_WIKILINK_TARGETS:
+                raise limits.RenderError(
+                    f"Body links to more than {limits.MAX_WIKILINK_TARGETS:,} different terms; "
+                    "split it into several terms."
+                )
+        elif token.type == "heading_open":
+            if token.tag == "h1":
+                # The page's own title is its only <h1>; a body's top level starts at <h2>.
+                token.tag = tokens[index + 2].tag = "h2"
+            text = plain_text(tokens[index + 1].children or ())
+            level = int(token.tag[1])
+            heading_id = unique_id(id_base(text), used_ids, next_suffix)
+            token.attrSet("id", heading_id)
+            if 2 <= level <= 4:
+                toc.append(Heading(level=level, id=heading_id, text=text))
+        elif token.type in {"th_open", "td_open"}:
+            style = str(token.attrs.pop("style", ""))
+            if style.startswith("text-align:"):
+                token.attrSet("class", "align-" + style.removeprefix("text-align:"))
+        elif token.type == "fence" and token.info:
+            lang = unescapeAll(token.info).split(maxsplit=1)
+            token.info = _FENCE_LANG_RE.sub("", lang[0]) if lang else ""
+    env["toc"] = toc
+    env["wikilinks"] = found_wikilinks

@@ -1,0 +1,92 @@
+"""Writing the index: the same SQL on both databases; each engine's indexes follow the entry
+table (SQLite triggers, PostgreSQL generated columns; see wiki migration 0002).
+
+``index_term`` and ``remove_term`` are called by the write path inside its transaction, so the
+index never lags the terms; ``rebuild`` starts over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection, transaction
+
+from wiki.models import Term
+
+from .backends import engine
+from .models import SearchEntry
+from .query import clean_text, html_to_text, title_key
+
+MAX_INDEXED_BODY_CHARS = 200_000  # keeps a PostgreSQL tsvector well under its 1 MB limit
+
+
+def index_term(term: Term) -> None:
+    """Bring the search index up to date for ``term`` (called inside the save transaction)."""
+    _upsert([_entry_for(term)])
+
+
+def remove_term(term_id: int) -> None:
+    """Drop ``term_id`` from the search index (called inside the delete transaction)."""
+    SearchEntry.objects.filter(term_id=term_id).delete()
+
+
+def rebuild(batch_size: int = 1000) -> int:
+    """Index every term again in one transaction (searches see the old index until it ends)."""
+    terms = (
+        Term.objects.select_related("category")
+        .prefetch_related("tags")
+        .only("title", "difficulty", "body", "body_html", "category__name", "category__slug")
+        .order_by("pk")
+    )
+    total = 0
+    with transaction.atomic():
+        SearchEntry.objects.all().delete()
+        batch = []
+        for term in terms.iterator(chunk_size=batch_size):
+            batch.append(_entry_for(term))
+            if len(batch) >= batch_size:
+                total += _upsert(batch)
+                batch = []
+        total += _upsert(batch)
+        engine().optimize()
+    return total
+
+
+def is_stale() -> bool:
+    """Whether the index holds a different number of terms than the wiki (e.g. a database
+    that had terms before the index existed)."""
+    indexed = SearchEntry.objects.count()
+    return indexed != Term.objects.count()
+
+
+def _entry_for(term: Term) -> tuple:
+    body = html_to_text(term.body_html) if term.body_html else clean_text(term.body)
+    tags = term.tags.all()
+    category = term.category if term.category_id else None
+    return (
+        term.pk,
+        title_key(term.title),
+        clean_text(term.title),
+        clean_text(" ".join(tag.name for tag in tags)),
+        clean_text(category.name) if category else "",
+        body[:MAX_INDEXED_BODY_CHARS],
+        category.slug if category else "",
+        term.difficulty,
+        "".join(f" {tag.slug} " for tag in tags),
+    )
+
+
+def _upsert(entries: Sequence[tuple]) -> int:
+    if entries:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO wiki_search_entry (term_id, title_key, title, tags, category, body,"
+                " category_slug, difficulty, tag_slugs)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (term_id) DO UPDATE SET"
+                " title_key = excluded.title_key, title = excluded.title, tags = excluded.tags,"
+                " category = excluded.category, body = excluded.body,"
+                " category_slug = excluded.category_slug, difficulty = excluded.difficulty,"
+                " tag_slugs = excluded.tag_slugs",
+                entries,
+            )
+    return len(entries)

@@ -1,0 +1,111 @@
+"""What a term *is*, apart from where it is stored: ``TermData`` and the table of its fields.
+
+Pure (no ORM, no settings). The diff, the merge, the editor form, the seed parser, the export and
+the write path all import from here, so the knowledge of which fields a term has, what they
+are called and whether each is a single value or a set lives in one place.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from typing import Literal, Protocol
+
+from markup import slugify_title
+
+Kind = Literal["scalar", "set", "text"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: Kind
+
+
+# In the order they are shown (diff, conflict page) and written (seed files).
+FIELDS: tuple[Field, ...] = (
+    Field("title", "Title", "scalar"),
+    Field("category", "Category", "scalar"),
+    Field("difficulty", "Difficulty", "scalar"),
+    Field("tags", "Tags", "set"),
+    Field("related", "Related terms", "set"),
+    Field("body", "Body", "text"),
+)
+FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+SCALAR_FIELDS = tuple(f.name for f in FIELDS if f.kind == "scalar")
+SET_FIELDS = tuple(f.name for f in FIELDS if f.kind == "set")
+FIELD_LABELS = {f.name: f.label for f in FIELDS}
+
+
+class Snapshot(Protocol):
+    """What both ``Revision`` and ``TermData`` have: every field a revision snapshots."""
+
+    title: str
+    category: str
+    difficulty: str
+    tags: Iterable[str]
+    related: Iterable[str]
+    body: str
+
+
+def clean_line(value: str) -> str:
+    """One line of text as stored: NFC, runs of white space made one space, trimmed."""
+    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+
+
+def tag_key(tag: str) -> str:
+    """When two tags are the same tag (TAGGIT_CASE_INSENSITIVE)."""
+    return clean_line(tag).casefold()
+
+
+@dataclass(frozen=True)
+class TermData:
+    """Everything a revision snapshots, normalised so that equal content compares equal.
+
+    Titles and categories are single lines; tags keep their first spelling and drop case
+    duplicates; related terms are slugs (titles are accepted and slugified), without
+    duplicates or the term itself; the body has LF line ends.
+    """
+
+    title: str
+    category: str = ""
+    difficulty: str = ""
+    tags: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    body: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", clean_line(self.title))
+        object.__setattr__(self, "category", clean_line(self.category))
+        object.__setattr__(self, "difficulty", clean_line(self.difficulty).lower())
+        tags: dict[str, str] = {}
+        for tag in (clean_line(t) for t in self.tags):
+            if slugify_title(tag):
+                tags.setdefault(tag.casefold(), tag)
+        object.__setattr__(self, "tags", tuple(tags.values()))
+        related = (slugify_title(r) for r in self.related)
+        object.__setattr__(
+            self,
+            "related",
+            tuple(dict.fromkeys(r for r in related if r and r != self.slug)),
+        )
+        object.__setattr__(self, "body", self.body.replace("\r\n", "\n").replace("\r", "\n"))
+
+    @property
+    def slug(self) -> str:
+        return slugify_title(self.title)
+
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> TermData:
+        """The content of a revision (or anything shaped like one)."""
+        return cls(**{f.name: _value(getattr(snapshot, f.name), f.kind) for f in FIELDS})
+
+    def replace(self, **changes: object) -> TermData:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return TermData(**{**values, **changes})  # type: ignore[arg-type]
+
+
+def _value(value: object, kind: Kind) -> object:
+    return tuple(value) if kind == "set" else value  # type: ignore[call-overload]

@@ -1,0 +1,11 @@
+"""Signals other apps listen to, so that wiki never imports them (dependencies run one way).
+
+``revision_saved`` is sent after the transaction that wrote a revision commits (never inside
+it), with ``term_id``, ``revision_id``, ``author_id`` (None for the seed import) and
+``created``. A receiver must be quick: it enqueues a task (``config.tasks``) for anything slow,
+such as notifying followers.
+"""
+
+from django.dispatch import Signal
+
+revision_saved = Signal()
