@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from .models import Category, Link, Revision, SlugRedirect, Term
 from .services import category_update, term_delete
@@ -11,6 +13,15 @@ class ReadOnlyAdminMixin:
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ImmutableAdminMixin(ReadOnlyAdminMixin):
+    """Rows the write path keeps in step (history, the link table, old slugs): deleting one
+    by hand would silently break history, backlinks or redirects, so the admin only shows
+    them; they go with their term."""
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -45,16 +56,21 @@ class TermAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         for term in queryset:
             term_delete(term=term)
 
+    def response_delete(self, request, obj_display, obj_id):
+        # Django returns to the admin index unless staff may *change* terms, which nobody may
+        # here (changes go through the editor); the list they came from is where they belong.
+        response = super().response_delete(request, obj_display, obj_id)
+        if self.has_view_permission(request) and isinstance(response, HttpResponseRedirect):
+            return HttpResponseRedirect(reverse("admin:wiki_term_changelist"))
+        return response
+
 
 @admin.register(Revision)
-class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RevisionAdmin(ImmutableAdminMixin, admin.ModelAdmin):
     list_display = ("term", "number", "author", "summary", "created_at")
     list_select_related = ("term", "author")
     search_fields = ("term__title", "summary", "author__username")
     date_hierarchy = "created_at"
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Category)
@@ -71,7 +87,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Link)
-class LinkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LinkAdmin(ImmutableAdminMixin, admin.ModelAdmin):
     list_display = ("source", "target_slug", "kind")
     list_filter = ("kind",)
     search_fields = ("target_slug", "source__title")
@@ -79,6 +95,6 @@ class LinkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SlugRedirect)
-class SlugRedirectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SlugRedirectAdmin(ImmutableAdminMixin, admin.ModelAdmin):
     list_display = ("old_slug", "term", "created_at")
     search_fields = ("old_slug",)
