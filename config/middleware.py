@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.urls import get_resolver
 
 # Same-origin everything; images may come from anywhere over HTTPS (Markdown image links).
 # No inline scripts or styles anywhere in the templates, so none are allowed.
@@ -56,3 +58,37 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+class SiteNotFoundPageMiddleware:
+    """Under DEBUG too, a missing page is the site's own 404 page (``handler404``).
+
+    Django shows its technical 404 page when DEBUG is on, and that page's inline styles are
+    refused by our Content Security Policy, so ``make run`` showed an unstyled wall of text.
+    The site's page says the same thing to a visitor and keeps the policy whole; the debug
+    details (the URL patterns tried) are not needed to see that a page is missing. Does
+    nothing when DEBUG is off, where Django already uses ``handler404``. Sits last in
+    ``MIDDLEWARE`` so that ``request.user`` is set and CommonMiddleware's APPEND_SLASH
+    redirect still sees the 404.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # No URL pattern matched: Django made its technical page from the Resolver404.
+        if settings.DEBUG and response.status_code == 404 and request.resolver_match is None:
+            return self._site_404(request, Http404())
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A view raised Http404; a 404 a view *returns* (a missing term's page) is its own."""
+        if settings.DEBUG and isinstance(exception, Http404):
+            return self._site_404(request, exception)
+        return None
+
+    @staticmethod
+    def _site_404(request: HttpRequest, exception: Http404) -> HttpResponse:
+        handler = get_resolver().resolve_error_handler(404)
+        return handler(request, exception)

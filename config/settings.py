@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.SiteNotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -216,10 +217,25 @@ if env_bool("SECURE_SSL", False):
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One handler, on the root logger. Django's default config gives the "django" logger its
+# own console handler under DEBUG, which printed every line twice: clear it and let the
+# lines propagate to the root. A 4xx (403, 404, a bad request) is logged as one warning
+# line; only a 5xx keeps its traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "client_errors_without_traceback": {"()": "config.log.ClientErrorsWithoutTraceback"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_errors_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+    },
 }

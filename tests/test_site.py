@@ -43,3 +43,76 @@ def test_nul_in_query_parameters_is_dropped_not_a_500(client):
 def test_pages_carry_a_content_security_policy(client, db):
     csp = client.get("/")["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+
+
+# -- Defect 3: the site's own 404 page under DEBUG -----------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/no-such-page/", "/terms/no-such-term/history/"])
+def test_debug_shows_the_sites_own_404_page_which_the_csp_allows(client, settings, url):
+    settings.DEBUG = True
+    response = client.get(url)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "<h1>Page not found</h1>" in html
+    assert "Using the URLconf" not in html and "<style" not in html  # not the technical page
+    assert "style-src 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_debug_keeps_a_views_own_404_and_the_slash_redirect(client, settings):
+    settings.DEBUG = True
+    missing = client.get("/terms/not-written-yet/")
+    assert missing.status_code == 404
+    assert "has not been written yet" in missing.content.decode()
+    assert client.get("/terms").status_code == 301
+
+
+# -- Defect 10: each log line once, no traceback for a 4xx ---------------------------------
+
+
+@pytest.fixture
+def console_log(settings):
+    """What the console handler of ``settings.LOGGING`` prints, with DEBUG on (where
+    Django's own "django" handler used to print every line a second time)."""
+    import logging
+
+    settings.DEBUG = True
+    stream = StringIO()
+    consoles = [h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler]
+    assert len(consoles) == 1
+    old = consoles[0].setStream(stream)
+    try:
+        yield stream
+    finally:
+        consoles[0].setStream(old)
+
+
+@pytest.mark.django_db
+def test_a_403_and_a_404_are_logged_once_without_a_traceback(client, console_log):
+    from tests.factories import make_user
+
+    make_user("bob")
+    client.force_login(make_user("carol"))
+    assert client.get("/members/bob/edit/").status_code == 403
+    assert client.get("/no-such-page/").status_code == 404
+    lines = console_log.getvalue().splitlines()
+    assert lines == [
+        "Forbidden (Permission denied): /members/bob/edit/",
+        "Not Found: /no-such-page/",
+    ]
+
+
+def test_a_server_error_keeps_its_traceback(console_log):
+    import logging
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as error:
+        logging.getLogger("django.request").error(
+            "Internal Server Error: /x/", exc_info=error, extra={"status_code": 500}
+        )
+    text = console_log.getvalue()
+    assert text.count("Internal Server Error: /x/") == 1
+    assert "Traceback" in text and "RuntimeError: boom" in text
