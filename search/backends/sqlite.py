@@ -10,13 +10,44 @@ from __future__ import annotations
 
 from wiki.models import Term
 
-from ..query import MARK_END, MARK_START, ParsedQuery, QueryTerm
+from ..query import MARK_END, MARK_START, MIN_PREFIX_CHARS, ParsedQuery, QueryTerm
 from .base import SNIPPET_WORDS, TIERS, WEIGHTS, FilterSQL, Segment, fetch
 
 # bm25 column weights for (title, tags, category, body), from base.WEIGHTS.
 SQLITE_BM25 = "bm25(wiki_search_fts, {})".format(
     ", ".join(f"{WEIGHTS[field] * 10:.1f}" for field in ("title", "tags", "category", "body"))
 )
+
+
+# How the endings the porter stemmer strips begin, as they are spelt before stemming
+# ("community" -> "commun" strips "ity"). A word typed so far that ends part-way into one of
+# them may have been indexed as the shorter stem; see ``typed_stems``.
+PORTER_ENDINGS = (
+    "ies", "ied", "ing", "ings", "ed", "es", "s", "e", "y",
+    "ity", "ities", "ion", "ions", "ional", "ive", "ively", "iveness", "ivity",
+    "ism", "ize", "izes", "ized", "izing", "izer", "ization", "ible", "ibly", "ibility",
+    "ic", "ical", "ically", "icity", "icate",
+    "al", "ally", "ality", "alism", "alize", "ance", "ancy", "ant", "ants", "able", "ably",
+    "ability", "ate", "ated", "ates", "ating", "ation", "ations", "ational", "ative", "ator",
+    "ence", "ency", "ent", "ently", "ement", "ements", "ment", "ments",
+    "er", "ers", "ous", "ously", "ousness", "ful", "fully", "fulness", "ness",
+)  # fmt: skip
+_LONGEST_ENDING = max(map(len, PORTER_ENDINGS))
+
+
+def typed_stems(word: str) -> list[str]:
+    """Shorter stems a word that is still being typed may have been indexed under.
+
+    ``word[:k]`` qualifies when the rest, ``word[k:]``, is how a porter ending begins:
+    "communit" -> ["commun"] ("it" begins "ity"), "gard" -> [] (no ending begins with "d").
+    Never shorter than the shortest prefix searched at all.
+    """
+    shortest = max(MIN_PREFIX_CHARS, len(word) - _LONGEST_ENDING)
+    return [
+        word[:k]
+        for k in range(len(word) - 1, shortest - 1, -1)
+        if any(ending.startswith(word[k:]) for ending in PORTER_ENDINGS)
+    ]
 
 
 class SQLiteEngine:
@@ -43,10 +74,21 @@ class SQLiteEngine:
 
     @staticmethod
     def _phrase(term: QueryTerm) -> str:
-        return '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "")
+        """A quoted phrase; a prefix also matches the stems the word being typed may have.
+
+        The index holds porter stems ("community" is indexed as "commun"), so the prefix
+        ``"communit"*`` alone finds nothing; ``("communit"* OR "commun")`` does, as
+        PostgreSQL's stemmer happens to ("communiti"). FTS5 stems the query words too.
+        """
+        phrase = '"' + " ".join(term.words) + '"'
+        if not term.prefix:
+            return phrase
+        head = term.words[:-1]
+        stems = ['"' + " ".join((*head, stem)) + '"' for stem in typed_stems(term.words[-1])]
+        return f"({' OR '.join([phrase + '*', *stems])})" if stems else phrase + "*"
 
     def match(self, parsed: ParsedQuery) -> str:
-        return " ".join(self._phrase(term) for term in parsed.terms)
+        return " AND ".join(self._phrase(term) for term in parsed.terms)
 
     def _tier_sets(self, parsed: ParsedQuery) -> tuple[str, list[str]]:
         """``WITH st(id, tier)``: terms with a query term in their title (0), tags (1), category

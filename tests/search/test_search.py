@@ -182,6 +182,27 @@ def test_last_word_is_a_prefix_while_typing():
     assert titles("commu ") == []  # a finished word is matched whole
 
 
+@pytest.mark.parametrize("typed", ["commun", "communi", "communit", "community", "open communit"])
+def test_a_prefix_finds_a_word_the_stemmer_shortened(typed):
+    # SQLite's porter stemmer indexes "community" as "commun", so "communit"* alone found
+    # nothing there; PostgreSQL's indexes "communiti". Both engines now find it.
+    fillers()
+    make_term("Open community", body="People who meet.")
+    make_term("Gardening", body="Plants and soil.")
+    assert titles(typed) == ["Open community"]
+
+
+def test_sqlite_prefix_adds_only_the_stems_a_typed_word_can_have():
+    from search.backends.sqlite import SQLiteEngine, typed_stems
+
+    assert typed_stems("communit") == ["commun"]
+    assert typed_stems("communi") == ["commun"]
+    assert typed_stems("gard") == []  # no ending starts with "d": no "gar"
+    assert typed_stems("com") == []  # never shorter than a searched prefix
+    match = SQLiteEngine().match(parse_query("open communit"))
+    assert match == '"open" AND ("communit"* OR "commun")'
+
+
 def test_quoted_phrase_matches_adjacent_words_in_order():
     fillers()
     make_term("Alpha", body="A community practice takes time.")
