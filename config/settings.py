@@ -5,6 +5,7 @@ Production sets SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; see README.md.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "wiki",
     "search",
     "moderation",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -65,8 +67,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "moderation.middleware.AbuseGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.SiteNotFoundPageMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -145,6 +150,11 @@ ABSOLUTE_URL_OVERRIDES = {
         "wiki:member_detail", kwargs={"username": user.username}
     ),
 }
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "wiki:home"
 LOGOUT_REDIRECT_URL = "wiki:home"
@@ -205,6 +215,31 @@ ACCOUNTS_RENDER_BIO = "wiki.services.rendering.render_comment_html"
 ACCOUNTS_CAN_EDIT_PROFILE = "moderation.policy.can_edit_profile"
 MARKDOWNX_UPLOAD_CONTENT_TYPES: list[str] = []
 
+# Moderation (moderation/conf.py has the defaults and says what each means).
+MODERATION_TRUSTED_MIN_DAYS = int(os.environ.get("MODERATION_TRUSTED_MIN_DAYS", "7"))
+MODERATION_TRUSTED_MIN_EDITS = int(os.environ.get("MODERATION_TRUSTED_MIN_EDITS", "10"))
+# Reverse proxies in front of the app; the client address is read behind that many.
+MODERATION_PROXY_COUNT = int(os.environ.get("MODERATION_PROXY_COUNT", "0"))
+# action: (per minute, per hour). Counted in the cache: shared by every process with Redis.
+MODERATION_RATE_LIMITS = {
+    "signup": (5, 20),  # per IP address
+    "password_reset": (3, 10),  # per IP address and per email address
+    "edit": (10, 120),  # per member
+    "comment": (6, 60),
+    "report": (5, 30),
+    "preview": (30, 600),
+}
+# Failed logins (django-axes): locked for AXES_COOLOFF_TIME after AXES_FAILURE_LIMIT
+# failures, counted per username and, separately, per IP address.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "moderation.ip.client_ip"
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "moderation.views.errors.login_locked_out"
+
 # Security headers. HTTPS-only settings switch on with SECURE_SSL=1 behind TLS.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -237,5 +272,7 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
+        # django-axes logs every log-in at INFO; lockouts (what matters) are warnings.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -10,6 +10,9 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("wiki.urls")),
     path("", include("search.urls")),
+    path("moderation/", include("moderation.urls")),
 ]
 
 handler404 = "wiki.views.browse.page_not_found"
+# The 403 page also tells a blocked member why, and until when.
+handler403 = "moderation.views.errors.permission_denied"

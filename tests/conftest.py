@@ -15,6 +15,17 @@ def _immediate_tasks():
 
 
 @pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache: rate-limit counters (moderation.ratelimit) and
+    cached previews from one test must not refuse or answer another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -1,0 +1,183 @@
+"""Rate limits: how often a member (or an IP address) may do a repeatable action.
+
+Counters live in Django's cache, one per action, client and window (a minute and an hour,
+fixed windows). With Redis as the cache (``REDIS_URL``) every app process shares them; with the
+default local-memory cache each process counts alone, which is fine for one process only.
+Moderators are exempt. An action over its limit gets HTTP 429 with a page that says when to
+retry and carries what the member sent, so nothing typed is lost.
+
+``hit`` is the primitive; ``check_request`` applies it to a request; ``@rate_limited("comment")``
+guards a view's POSTs; ``preview_response`` serves the editor's preview (a repeated identical
+preview comes from the cache and costs no render and no count).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.html import escape
+
+from . import policy
+from .conf import setting
+from .ip import client_ip, rate_key
+
+WINDOWS: tuple[tuple[str, int], ...] = (("minute", 60), ("hour", 3600))
+LOCKOUT = "lockout"  # django-axes' login lockout, which has its own counters
+ACTION_LABELS = {
+    "signup": "sign-ups from your network",
+    "password_reset": "password-reset requests",
+    "edit": "edits",
+    "comment": "comments",
+    "report": "reports",
+    "preview": "previews",
+}
+
+
+def now() -> float:
+    """The clock (tests move it forward to see a window pass)."""
+    return time.time()
+
+
+@dataclass(frozen=True)
+class Refusal:
+    action: str
+    window: str
+    limit: int
+    retry_after: int  # seconds
+
+    @property
+    def message(self) -> str:
+        if self.window == LOCKOUT:
+            return (
+                "Too many failed log-ins for this account or from your network. "
+                f"Try again in {_duration(self.retry_after)}, or reset your password."
+            )
+        what = ACTION_LABELS.get(self.action, self.action)
+        return (
+            f"Too many {what}: at most {self.limit} per {self.window}. "
+            f"Try again in {_duration(self.retry_after)}."
+        )
+
+
+def hit(action: str, keys: Iterable[str]) -> Refusal | None:
+    """Count one ``action`` for each client key, or refuse it if any key is at its limit.
+
+    A refused attempt is not counted, so a member who waits as told is let in again.
+    """
+    per_minute, per_hour = setting("MODERATION_RATE_LIMITS")[action]
+    limits = dict(zip((name for name, _ in WINDOWS), (per_minute, per_hour), strict=True))
+    t = now()
+    counters: list[tuple[str, int]] = []
+    for key in keys:
+        for window, seconds in WINDOWS:
+            limit = limits[window]
+            if not limit:
+                continue
+            bucket = int(t // seconds)
+            cache_key = f"ratelimit:{action}:{window}:{key}:{bucket}"
+            if (cache.get(cache_key) or 0) >= limit:
+                return Refusal(action, window, limit, max(1, math.ceil((bucket + 1) * seconds - t)))
+            counters.append((cache_key, seconds))
+    for cache_key, seconds in counters:
+        if not cache.add(cache_key, 1, timeout=seconds + 5):
+            try:
+                cache.incr(cache_key)
+            except ValueError:  # expired between add and incr
+                cache.set(cache_key, 1, timeout=seconds + 5)
+    return None
+
+
+def request_keys(request: HttpRequest) -> list[str]:
+    """Who is acting: the member, or the client's address for anonymous requests."""
+    if request.user.is_authenticated:
+        return [f"user:{request.user.pk}"]
+    return [f"ip:{rate_key(client_ip(request))}"]
+
+
+def check_request(
+    request: HttpRequest, action: str, *, extra_keys: Iterable[str] = ()
+) -> Refusal | None:
+    if policy.is_rate_limit_exempt(request.user):
+        return None
+    return hit(action, [*request_keys(request), *extra_keys])
+
+
+def too_many_requests(request: HttpRequest, refusal: Refusal, *, keep: bool = True) -> HttpResponse:
+    """The 429 page: when to retry, and the member's text with a button to send it again."""
+    context = {
+        "refusal": refusal,
+        "kept_fields": kept_fields(request) if keep and request.method == "POST" else [],
+        "action_url": request.get_full_path(),
+    }
+    if request.headers.get("HX-Request"):
+        body = render_to_string("moderation/includes/_rate_limited.html", context, request)
+    else:
+        body = render_to_string("429.html", context, request)
+    return HttpResponse(body, status=429, headers={"Retry-After": str(refusal.retry_after)})
+
+
+def kept_fields(request: HttpRequest) -> list[tuple[str, str, bool]]:
+    """What the member posted, as (name, value, long text?) to put back into a form.
+
+    The CSRF token is left out (the page adds a fresh one), and so is any password.
+    """
+    kept = []
+    for name, values in request.POST.lists():
+        if name == "csrfmiddlewaretoken" or "password" in name.lower():
+            continue
+        for value in values:
+            kept.append((name, value, "\n" in value or len(value) > 120))
+    return kept
+
+
+def rate_limited(action: str, *, methods: tuple[str, ...] = ("POST",)) -> Callable:
+    """Guard a view: requests with one of ``methods`` count against ``action``'s limits."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if request.method in methods:
+                refusal = check_request(request, action)
+                if refusal is not None:
+                    return too_many_requests(request, refusal)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def preview_response(
+    request: HttpRequest, content: str, render: Callable[[str], str]
+) -> HttpResponse:
+    """The editor's preview of ``content``: from the cache when the same text was previewed
+    lately (by anyone), else rendered within the member's preview limit."""
+    digest = hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
+    cache_key = f"preview:{digest}"
+    html = cache.get(cache_key)
+    if html is None:
+        refusal = check_request(request, "preview")
+        if refusal is not None:
+            fragment = f'<p class="render-error">{escape(refusal.message)}</p>'
+            return HttpResponse(
+                fragment, status=429, headers={"Retry-After": str(refusal.retry_after)}
+            )
+        html = render(content)
+        cache.set(cache_key, html, timeout=setting("MODERATION_PREVIEW_CACHE_SECONDS"))
+    return HttpResponse(html)
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    if seconds < 90 * 60:
+        return f"{math.ceil(seconds / 60)} minutes"
+    return f"{math.ceil(seconds / 3600)} hours"

@@ -1,0 +1,139 @@
+"""Review before publishing: changes kept for a moderator, and accepting or rejecting them.
+
+A pending change is not a revision: readers keep seeing the last published revision, and the
+term's history stays the list of what was published. Accepting sends the change through
+``wiki.services.term_update`` from the revision it started on, so the three-way merge lands it
+on a term that moved on; a real overlap leaves the change waiting, with nothing lost.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from wiki.content import TermData
+from wiki.exceptions import MergeConflict, TermWriteError
+from wiki.services import render_body, term_update
+
+from .. import policy
+from ..exceptions import ModerationError, PendingConflict
+from ..models import Action, PendingChange, PendingStatus
+from .log import log_action
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from wiki.models import Term
+    from wiki.services import SaveResult
+
+MAX_NOTE_LENGTH = 500
+
+
+def pending_change_submit(
+    *, term: Term, data: TermData, author: User, summary: str, base_number: int
+) -> PendingChange:
+    """Keep ``author``'s edit of ``term`` for review. Raises ``TermWriteError`` (with its form
+    field) for content the write path would refuse, so the editor can say so at once."""
+    if not data.slug:
+        raise TermWriteError(
+            "A term needs a title with at least one letter or digit.", field="title"
+        )
+    render_body(data.body)  # refuses what the renderer refuses, before anyone reviews it
+    return PendingChange.objects.create(
+        term=term,
+        base_number=base_number,
+        author=author,
+        summary=" ".join(summary.split())[:300],
+        **PendingChange.fields_of(data),
+    )
+
+
+def _reviewable(change: PendingChange, moderator: User) -> PendingChange:
+    if not policy.can_moderate(moderator):
+        raise ModerationError("Only moderators review pending changes.")
+    locked = (
+        PendingChange.objects.select_for_update(of=("self",))
+        .select_related("term", "author")
+        .get(pk=change.pk)
+    )
+    if locked.status != PendingStatus.PENDING:
+        raise ModerationError(f"This change was already {locked.get_status_display().lower()}.")
+    return locked
+
+
+def _log(change: PendingChange, action: str, moderator: User, note: str, after: dict) -> None:
+    log_action(
+        action=action,
+        moderator=moderator,
+        target_type="pending_change",
+        target_id=change.pk,
+        target_label=f"{change.term.title}: change by {change.author.get_username()}",
+        target_url=change.term.get_absolute_url(),
+        reason=note,
+        before={"status": PendingStatus.PENDING, "base_number": change.base_number},
+        after=after,
+    )
+
+
+def pending_change_accept(*, change: PendingChange, moderator: User, note: str = "") -> SaveResult:
+    """Publish the change as its author's revision, merged onto edits made since if needed."""
+    note = " ".join(note.split())[:MAX_NOTE_LENGTH]
+    with transaction.atomic():
+        change = _reviewable(change, moderator)
+        summary = change.summary or "Reviewed change"
+        try:
+            result = term_update(
+                term=change.term,
+                data=change.data,
+                author=change.author,
+                summary=f"{summary} (reviewed by {moderator.get_username()})",
+                base_number=change.base_number,
+            )
+        except MergeConflict as conflict:
+            theirs = conflict.theirs
+            who = theirs.author.get_username() if theirs.author else "the seed import"
+            raise PendingConflict(
+                f"This change overlaps with revision {theirs.number} by {who}, published since "
+                f"it was written (from revision {change.base_number}); it cannot be merged "
+                "automatically. It is still waiting: reject it with a note asking the author to "
+                "edit the current version again."
+            ) from conflict
+        except TermWriteError as error:
+            raise ModerationError(f"The change cannot be published: {error}") from error
+        change.status = PendingStatus.ACCEPTED
+        change.reviewed_by = moderator
+        change.reviewed_at = timezone.now()
+        change.note = note
+        change.revision_number = result.revision.number if result.revision else None
+        change.save(
+            update_fields=["status", "reviewed_by", "reviewed_at", "note", "revision_number"]
+        )
+        _log(
+            change,
+            Action.ACCEPT,
+            moderator,
+            note,
+            {
+                "status": PendingStatus.ACCEPTED,
+                "revision_number": change.revision_number,
+                "merged": result.merged,
+            },
+        )
+    return result
+
+
+def pending_change_reject(*, change: PendingChange, moderator: User, note: str) -> PendingChange:
+    """Decline the change; it stays readable to its author with the note."""
+    note = " ".join(note.split())[:MAX_NOTE_LENGTH]
+    if not note:
+        raise ModerationError("Say why, so the author can do better next time.", field="note")
+    with transaction.atomic():
+        change = _reviewable(change, moderator)
+        change.status = PendingStatus.REJECTED
+        change.reviewed_by = moderator
+        change.reviewed_at = timezone.now()
+        change.note = note
+        change.save(update_fields=["status", "reviewed_by", "reviewed_at", "note"])
+        _log(change, Action.REJECT, moderator, note, {"status": PendingStatus.REJECTED})
+    return change
