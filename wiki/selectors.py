@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr, Upper
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from search.query import clean_text
 
@@ -159,12 +159,29 @@ def term_filters(params) -> dict[str, str]:
     return {name: clean_text(params.get(name, "")[:200])[:100] for name in FILTER_NAMES}
 
 
+FILTER_TAGS = 200
+
+
 def filter_choices() -> dict:
-    """What the filter selects offer. Tags by name only: counting every tag's terms on every
-    listing costs more than the listing itself on a large wiki."""
+    """What the filter selects offer: categories and tags some term uses, at most
+    ``FILTER_TAGS`` tags (``more_tags`` says the tag list page has the rest).
+
+    Tags no term uses any more (taggit keeps them) are left out, or one member's edits could
+    fill every listing with thousands of options. "In use" is an EXISTS probe on the
+    tagged-item index, walked in name order until the bound is reached, so the cost does not
+    grow with the number of tag uses; counting every tag's uses to list the most used would
+    read all of them on every listing page. ``tag_slugs`` lets the form keep a selected tag
+    that is not among those listed.
+    """
+    in_use = Exists(TaggedItem.objects.filter(tag=OuterRef("pk")))
+    tags = list(Tag.objects.filter(in_use).order_by("name").only("name", "slug")[: FILTER_TAGS + 1])
     return {
-        "categories": Category.objects.only("name", "slug"),
-        "tags": Tag.objects.order_by("name").only("name", "slug"),
+        "categories": Category.objects.filter(
+            Exists(Term.objects.filter(category=OuterRef("pk")))
+        ).only("name", "slug"),
+        "tags": tags[:FILTER_TAGS],
+        "tag_slugs": frozenset(tag.slug for tag in tags[:FILTER_TAGS]),
+        "more_tags": len(tags) > FILTER_TAGS,
         "difficulties": Difficulty.choices,
     }
 
