@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run install migrate seed test test-browser bench lint format clean
+.PHONY: run install migrate seed test test-fast test-browser bench lint format clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +25,17 @@ seed: migrate
 	$(PY) manage.py rerender_terms
 	$(PY) manage.py rebuild_search_index --if-stale
 
+# The web server and the task worker together; Ctrl-C stops both.
 run: seed
+	@$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest -n 2 --ignore=tests/bench $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/pytest -n 2 --ignore=tests/bench -m "not slow" $(PYTEST_ARGS)
 
 test-browser: install
 	$(BIN)/pytest tests/browser -p no:xdist $(PYTEST_ARGS)
@@ -40,6 +46,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

@@ -8,7 +8,7 @@ from .services import ProfileError, profile_update
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
         ("Profile", {"fields": ("display_name", "bio")}),
     )
     list_display = ("username", "email", "display_name", "is_staff", "is_active", "date_joined")

@@ -45,7 +45,7 @@ def profile_edit(request, username: str):
             form.add_error("bio", str(error))
         else:
             messages.success(request, "Your profile is saved.")
-            return redirect(member)
+            return redirect(member)  # type: ignore[call-overload]
     return render(request, "accounts/profile_form.html", {"form": form, "member": member})
 
 

@@ -45,7 +45,7 @@ class RejectNulMiddleware:
             for key, values in request.GET.lists():
                 cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
             cleaned._mutable = False
-            request.GET = cleaned
+            request.GET = cleaned  # type: ignore[assignment]
         return self.get_response(request)
 
 

@@ -34,7 +34,7 @@ def rebuild(batch_size: int = 1000) -> int:
     """Index every term again in one transaction (searches see the old index until it ends)."""
     terms = (
         Term.objects.select_related("category")
-        .prefetch_related("tags")
+        .prefetch_related("tags")  # type: ignore[misc]
         .only("title", "difficulty", "body", "body_html", "category__name", "category__slug")
         .order_by("pk")
     )

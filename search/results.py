@@ -95,6 +95,7 @@ class SearchResults:
         return hits
 
     def _exact_snippet(self) -> SafeString:
+        assert self.exact is not None
         raw = self._engine.snippet(self.parsed, self.exact.pk) if self.parsed else None
         if raw is None:
             raw = Truncator(html_to_text(self.exact.body_html)).words(SNIPPET_WORDS)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 
 from wiki import selectors
+from wiki.forms import TermFilterForm
 
 from . import results as search_results
 from .query import MAX_QUERY_CHARS, clean_text
@@ -23,7 +24,7 @@ SUGGESTIONS = 8
 def search(request):
     raw_q = request.GET.get("q", "")[:MAX_QUERY_CHARS]
     q = clean_text(raw_q)
-    filters = selectors.term_filters(request.GET)
+    filters = TermFilterForm(request.GET).filters
     if request.GET.get("go") and not any(filters.values()):
         term = exact_title(q)
         if term is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from markup import slugify_title
 
@@ -102,10 +102,10 @@ class TermData:
         """The content of a revision (or anything shaped like one)."""
         return cls(**{f.name: _value(getattr(snapshot, f.name), f.kind) for f in FIELDS})
 
-    def replace(self, **changes: object) -> TermData:
+    def replace(self, **changes: Any) -> TermData:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
-        return TermData(**{**values, **changes})  # type: ignore[arg-type]
+        return TermData(**{**values, **changes})
 
 
-def _value(value: object, kind: Kind) -> object:
-    return tuple(value) if kind == "set" else value  # type: ignore[call-overload]
+def _value(value: Any, kind: Kind) -> Any:
+    return tuple(value) if kind == "set" else value

@@ -227,9 +227,15 @@ class SnapshotDiff:
         return sum(1 for h in self.hunks for line in h.lines if line.kind == "delete")
 
 
-def diff_snapshots(old: Snapshot, new: Snapshot, *, context: int = CONTEXT_LINES) -> SnapshotDiff:
+def diff_snapshots(
+    old: Snapshot,
+    new: Snapshot,
+    *,
+    context: int = CONTEXT_LINES,
+    max_lines: int = MAX_DIFF_LINES,
+) -> SnapshotDiff:
     """Changed front-matter fields, then the body as hunks of lines with word highlights."""
-    hunks, truncated = diff_body(old.body, new.body, context=context)
+    hunks, truncated = diff_body(old.body, new.body, context=context, max_lines=max_lines)
     return SnapshotDiff(fields=tuple(diff_fields(old, new)), hunks=hunks, truncated=truncated)
 
 
@@ -323,8 +329,8 @@ def _changed_lines(
     a: list[str], i1: int, i2: int, b: list[str], j1: int, j2: int, budget: list[int]
 ) -> list[DiffLine]:
     """Removed lines, then added ones; the k-th removed and k-th added share word highlights."""
-    removed = [(Segment(a[i], True),) for i in range(i1, i2)]
-    added = [(Segment(b[j], True),) for j in range(j1, j2)]
+    removed: list[tuple[Segment, ...]] = [(Segment(a[i], True),) for i in range(i1, i2)]
+    added: list[tuple[Segment, ...]] = [(Segment(b[j], True),) for j in range(j1, j2)]
     for k in range(min(len(removed), len(added))):
         words = _word_segments(a[i1 + k], b[j1 + k], budget)
         if words is not None:

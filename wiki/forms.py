@@ -7,9 +7,10 @@ from django.urls import reverse
 from markdownx.widgets import MarkdownxWidget
 
 from markup import MAX_BODY_BYTES, slugify_title
+from search.query import clean_text
 
 from .content import TermData
-from .models import Difficulty, Term
+from .models import Difficulty, SlugRedirect, Term
 from .services.revisions import MAX_SUMMARY_LENGTH
 
 MAX_TAGS = 50
@@ -82,10 +83,12 @@ class TermForm(forms.Form):
     def __init__(self, *args, editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.editing = editing
+        self.renamed_term: Term | None = None
 
     @classmethod
     def initial_for(cls, term: Term) -> dict[str, object]:
         """The form's starting values: the term's current revision."""
+        assert term.current_revision is not None
         data = TermData.of(term.current_revision)
         titles = dict(Term.objects.filter(slug__in=data.related).values_list("slug", "title"))
         return {
@@ -100,8 +103,17 @@ class TermForm(forms.Form):
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"]
-        if not slugify_title(title):
+        slug = slugify_title(title)
+        if not slug:
             raise forms.ValidationError("The title needs at least one letter or digit.")
+        if not self.editing:
+            renamed = SlugRedirect.objects.select_related("term").filter(old_slug=slug).first()
+            if renamed is not None:
+                self.renamed_term = renamed.term
+                raise forms.ValidationError(
+                    f"“{title}” is the old name of “{renamed.term.title}”, which was renamed. "
+                    "Edit that term instead, or choose another title."
+                )
         return title
 
     def clean_tags(self) -> list[str]:
@@ -133,6 +145,14 @@ class TermForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        damaged = [name for name in ("base_number", "seen_number") if name in self.errors]
+        if damaged:
+            # Hidden fields have no place on the page to show their own error.
+            raise forms.ValidationError(
+                "This form's record of which revision it started from was damaged "
+                f"({', '.join(str(e) for name in damaged for e in self.errors[name])}). "
+                "Your text is kept below; open the editor again in another tab to start over."
+            )
         if self.editing and cleaned.get("base_number") is None:
             raise forms.ValidationError(
                 "This form does not say which revision it started from. Open the editor again."
@@ -149,3 +169,41 @@ class TermForm(forms.Form):
             related=tuple(cleaned["related"]),
             body=cleaned["body"],
         )
+
+
+class TermFilterForm(forms.Form):
+    """The category/tag/difficulty filters of the A-Z index and of search (GET parameters).
+
+    Never invalid: a filter that names nothing simply finds nothing. Values are cleaned of
+    control characters and cut to the column width, so any query string is safe to filter on.
+    """
+
+    FILTERS = ("category", "tag", "difficulty")
+
+    category = forms.CharField(required=False, max_length=10_000, strip=True)
+    tag = forms.CharField(required=False, max_length=10_000, strip=True)
+    difficulty = forms.CharField(required=False, max_length=10_000, strip=True)
+    letter = forms.CharField(required=False, max_length=10_000, strip=True)
+
+    def __init__(self, params) -> None:
+        super().__init__({name: params.get(name, "") for name in (*self.FILTERS, "letter")})
+        self.is_valid()
+
+    @property
+    def filters(self) -> dict[str, str]:
+        return {name: clean_text(self.cleaned_data.get(name, ""))[:100] for name in self.FILTERS}
+
+    @property
+    def chosen_letter(self) -> str:
+        first = self.cleaned_data.get("letter", "").upper()[:1]
+        return first if first == "#" or first.isalpha() else ""
+
+
+class RevisionCompareForm(forms.Form):
+    """``?from=N&to=M`` on the diff page: two revision numbers of the term."""
+
+    from_number = forms.IntegerField(min_value=0, max_value=MAX_REVISION_NUMBER)
+    to_number = forms.IntegerField(min_value=0, max_value=MAX_REVISION_NUMBER)
+
+    def __init__(self, params) -> None:
+        super().__init__({"from_number": params.get("from"), "to_number": params.get("to")})

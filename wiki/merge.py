@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .content import FIELD_LABELS, SCALAR_FIELDS, SET_FIELDS, TermData
 from .diff import matching_blocks, split_lines
@@ -113,7 +113,7 @@ class TermMerge:
     base: TermData
     mine: TermData
     theirs: TermData
-    values: dict[str, object]
+    values: dict[str, Any]
     field_conflicts: tuple[FieldConflict, ...]
     body: TextMerge
 
@@ -132,7 +132,7 @@ class TermMerge:
 
 
 def merge_term(*, base: TermData, mine: TermData, theirs: TermData) -> TermMerge:
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     conflicts = []
     for name in SCALAR_FIELDS:
         b, m, t = getattr(base, name), getattr(mine, name), getattr(theirs, name)

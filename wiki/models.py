@@ -29,7 +29,7 @@ class Category(models.Model):
     """
 
     name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, allow_unicode=True, unique=True)
     description = models.TextField(blank=True)
 
     class Meta:
@@ -93,7 +93,7 @@ class Term(models.Model):
     """
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, allow_unicode=True, unique=True)
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="terms"
     )
@@ -159,7 +159,7 @@ class Revision(models.Model):
     number = models.PositiveIntegerField()
     parent_number = models.PositiveIntegerField(null=True, blank=True)
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200)
+    slug = models.SlugField(max_length=200, allow_unicode=True)
     category = models.CharField(max_length=100, blank=True)
     difficulty = models.CharField(max_length=20, choices=Difficulty.choices, blank=True)
     tags = models.JSONField(default=list, blank=True)
@@ -252,7 +252,7 @@ class Link(models.Model):
     """
 
     source = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="links")
-    target_slug = models.SlugField(max_length=200)
+    target_slug = models.SlugField(max_length=200, allow_unicode=True)
     kind = models.CharField(max_length=10, choices=LinkKind.choices)
     position = models.PositiveIntegerField(default=0)
 
@@ -274,7 +274,7 @@ class Link(models.Model):
 class SlugRedirect(models.Model):
     """An old slug of a renamed term, so old URLs keep working (301 to the new one)."""
 
-    old_slug = models.SlugField(max_length=200, unique=True)
+    old_slug = models.SlugField(max_length=200, allow_unicode=True, unique=True)
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="old_slugs")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -11,8 +11,6 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QueryS
 from django.db.models.functions import Length, Substr, Upper
 from taggit.models import Tag, TaggedItem
 
-from search.query import clean_text
-
 from .models import Category, Difficulty, Link, LinkKind, Revision, SlugRedirect, Term
 
 
@@ -80,6 +78,26 @@ def term_related(term: Term) -> list[RelatedTerm]:
     ]
 
 
+def related_for_slugs(slugs) -> list[RelatedTerm]:
+    """Titles for a revision's related slugs (written, renamed or not yet written): two
+    queries whatever the number."""
+    slugs = list(slugs)
+    found = {t.slug: t for t in Term.objects.filter(slug__in=slugs).only("title", "slug")}
+    moved = {
+        r.old_slug: r.term
+        for r in SlugRedirect.objects.filter(old_slug__in=slugs).select_related("term")
+    }
+    items = []
+    for slug in slugs:
+        term = found.get(slug) or moved.get(slug)
+        items.append(
+            RelatedTerm(
+                slug=slug, title=term.title if term else None, current_slug=term and term.slug
+            )
+        )
+    return items
+
+
 def term_backlinks(slug: str) -> QuerySet[Term]:
     """Terms linking to a slug that has no term (yet)."""
     return Term.objects.linking_to(slug).only("title", "slug")
@@ -105,6 +123,11 @@ def term_history(term: Term) -> QuerySet[Revision]:
         .annotate(size_change=F("body_size") - F("parent_size"))
         .order_by("-number")
     )
+
+
+def revisions_by_number(term: Term, numbers) -> dict[int, Revision]:
+    found = term.revisions.select_related("author").filter(number__in=set(numbers))
+    return {revision.number: revision for revision in found}
 
 
 def member_revisions(user) -> QuerySet[Revision]:
@@ -146,17 +169,6 @@ def tags_with_counts() -> QuerySet[Tag]:
         .filter(n_terms__gt=0)
         .order_by("name")
     )
-
-
-FILTER_NAMES = ("category", "tag", "difficulty")
-
-
-def term_filters(params) -> dict[str, str]:
-    """The category/tag/difficulty filters of a request's GET parameters, as plain slugs.
-
-    Shared by the A-Z index and search so both read filters the same way.
-    """
-    return {name: clean_text(params.get(name, "")[:200])[:100] for name in FILTER_NAMES}
 
 
 FILTER_TAGS = 200

@@ -1,30 +1,45 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from .views import browse, edit, members
+from .views import browse, edit, history, members
 
 app_name = "wiki"
+
+
+class UnicodeSlugConverter:
+    """Slugs in any script (``markup.slugify_title`` keeps letters of every alphabet)."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
 
 urlpatterns = [
     path("", browse.home, name="home"),
     path("terms/", browse.term_list, name="term_list"),
     path("terms/new/", edit.term_create, name="term_create"),
-    path("terms/<slug:slug>/", browse.term_detail, name="term_detail"),
-    path("terms/<slug:slug>/edit/", edit.term_edit, name="term_edit"),
-    path("terms/<slug:slug>/history/", browse.term_history, name="term_history"),
-    path("terms/<slug:slug>/diff/", edit.term_diff, name="term_diff"),
-    path("terms/<slug:slug>/update-links/", edit.term_update_links, name="term_update_links"),
+    path("terms/<uslug:slug>/", browse.term_detail, name="term_detail"),
+    path("terms/<uslug:slug>/edit/", edit.term_edit, name="term_edit"),
+    path("terms/<uslug:slug>/history/", history.term_history, name="term_history"),
+    path("terms/<uslug:slug>/diff/", history.term_diff, name="term_diff"),
+    path("terms/<uslug:slug>/update-links/", edit.term_update_links, name="term_update_links"),
     path(
-        "terms/<slug:slug>/revisions/<int:number>/",
-        browse.revision_detail,
+        "terms/<uslug:slug>/revisions/<int:number>/",
+        history.revision_detail,
         name="revision_detail",
     ),
     path(
-        "terms/<slug:slug>/revisions/<int:number>/revert/",
-        edit.term_revert,
+        "terms/<uslug:slug>/revisions/<int:number>/revert/",
+        history.term_revert,
         name="term_revert",
     ),
     path("categories/", browse.category_list, name="category_list"),
-    path("categories/<slug:slug>/", browse.category_detail, name="category_detail"),
+    path("categories/<uslug:slug>/", browse.category_detail, name="category_detail"),
     path("tags/", browse.tag_list, name="tag_list"),
     # Tag slugs keep non-ASCII letters (django-taggit slugifies with allow_unicode).
     path("tags/<str:slug>/", browse.tag_detail, name="tag_detail"),

@@ -123,7 +123,8 @@ class SQLiteEngine:
         prefix, since looking up a row by id runs a prefix query again each time; otherwise
         from one lookup per hit.
         """
-        with_sql, params = self._tier_sets(parsed)
+        with_sql, tier_params = self._tier_sets(parsed)
+        params: list[object] = list(tier_params)
         parts = []
         for seg in segments:
             score, order = (SQLITE_BM25, "2, 1") if seg.ranked else ("NULL", "1 DESC")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from taggit.models import Tag
 
 from markup import slugify_title
 from search.indexing import index_term
@@ -15,6 +17,20 @@ MAX_CATEGORY_SLUG = 100  # Category.slug's column
 
 def category_slug(name: str) -> str:
     return slugify_title(name)[:MAX_CATEGORY_SLUG].strip("-_")
+
+
+def canonical_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """Each tag as the wiki already spells it ("Practice" when that tag exists and "practice"
+    is typed), so a revision shows its tags as the term page does (TAGGIT_CASE_INSENSITIVE)."""
+    if not tags:
+        return tags
+    wanted = Q()
+    for tag in tags:
+        wanted |= Q(name__iexact=tag)
+    known = {
+        name.casefold(): name for name in Tag.objects.filter(wanted).values_list("name", flat=True)
+    }
+    return tuple(known.get(tag.casefold(), tag) for tag in tags)
 
 
 def category_for(name: str) -> Category | None:
@@ -42,6 +58,7 @@ def category_update(*, category: Category, name: str, description: str) -> Categ
         category.description = description
         category.save(update_fields=["name", "description"])
         if renamed:
-            for term in category.terms.select_related("category").prefetch_related("tags"):
+            terms = category.terms.select_related("category")
+            for term in terms.prefetch_related("tags"):  # type: ignore[misc]
                 index_term(term)
     return category

@@ -31,7 +31,7 @@ from ..exceptions import EditConflict, MergeConflict, TermWriteError
 from ..merge import merge_term
 from ..models import Category, Revision, SlugRedirect, Term
 from ..signals import revision_saved
-from .categories import category_for
+from .categories import canonical_tags, category_for
 from .links import sync_links
 from .rendering import render_body
 
@@ -91,7 +91,9 @@ def term_save_revision(
         category = category_for(data.category)
         # One spelling everywhere: the category's name as first written ("Practice", not
         # "practice" in one revision and "Practice" on the category page).
-        data = data.replace(category=category.name if category else "")
+        data = data.replace(
+            category=category.name if category else "", tags=canonical_tags(data.tags)
+        )
         if term is None:
             term, created, old_slug, number = _claim_new(data), True, None, 0
         else:
@@ -102,10 +104,12 @@ def term_save_revision(
                     raise EditConflict(term, base_number)
                 data = _merge_locked(term, data, merge_base)
                 category = category_for(data.category)
-                data = data.replace(category=category.name if category else "")
+                data = data.replace(
+                    category=category.name if category else "", tags=canonical_tags(data.tags)
+                )
                 rendered = render_body(data.body)
                 merged = True
-            if TermData.of(term.current_revision) == data:
+            if TermData.of(_current(term)) == data:
                 return SaveResult(term=term, revision=None)
             _check_slug_free(term, data)
             created, old_slug = False, (term.slug if data.slug != term.slug else None)
@@ -166,23 +170,26 @@ def _claim_new(data: TermData) -> Term:
 def _lock(term: Term) -> Term:
     """The term row under the write lock (a row lock on PostgreSQL; SQLite's IMMEDIATE
     transaction already holds the database's write lock)."""
-    # of=("self",): lock the term row only; PostgreSQL refuses FOR UPDATE on the nullable
-    # side of the outer join to current_revision.
-    return (
-        Term.objects.select_for_update(of=("self",))
-        .select_related("current_revision")
-        .get(pk=term.pk)
-    )
+    # The row alone: its current revision is read afterwards, by its own statement. Joined in
+    # the locking query, PostgreSQL would re-check the row after waiting for the lock but
+    # keep the join's older snapshot, where the revision that writer just added is missing.
+    return Term.objects.select_for_update().get(pk=term.pk)
 
 
 def _merge_locked(term: Term, mine: TermData, merge_base: MergeBase) -> TermData:
     """Three-way merge of ``mine`` onto the latest revision, under the write lock."""
     base = revision_or_error(term, merge_base.number)
-    theirs = term.current_revision
+    theirs = _current(term)
     merge = merge_term(base=TermData.of(base), mine=mine, theirs=TermData.of(theirs))
     if not merge.clean and theirs.number != merge_base.seen_number:
         raise MergeConflict(term=term, base=base, theirs=theirs, mine=mine, merge=merge)
     return merge.data(prefer_mine=True)
+
+
+def _current(term: Term) -> Revision:
+    if term.current_revision is None:  # only between a term's creation and its first revision
+        raise EditConflict(term, None)
+    return term.current_revision
 
 
 def revision_or_error(term: Term, number: int) -> Revision:

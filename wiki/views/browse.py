@@ -8,8 +8,8 @@ from django.utils.http import urlencode
 from taggit.models import Tag
 
 from .. import selectors
+from ..forms import TermFilterForm
 from ..models import Category, Link, Term
-from .common import term_or_rename_redirect
 
 PAGE_SIZE = 100
 
@@ -24,10 +24,10 @@ def home(request):
 
 
 def term_list(request):
-    letter = request.GET.get("letter", "").upper()[:1]
-    filters = selectors.term_filters(request.GET)
+    form = TermFilterForm(request.GET)
+    filters, letter = form.filters, form.chosen_letter
     terms = Term.objects.for_listing().filtered(**filters).order_by("title")
-    if letter and (letter == "#" or letter.isalpha()):
+    if letter:
         terms = terms.starting_with(letter)
     page = Paginator(terms, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -53,22 +53,6 @@ def term_detail(request, slug: str):
         "backlinks": selectors.term_page_backlinks(term),
     }
     return render(request, "wiki/term_detail.html", context)
-
-
-def term_history(request, slug: str):
-    term = term_or_rename_redirect(request, slug, "wiki:term_history")
-    if not isinstance(term, Term):
-        return term
-    page = Paginator(selectors.term_history(term), 50).get_page(request.GET.get("page"))
-    return render(request, "wiki/term_history.html", {"term": term, "page": page})
-
-
-def revision_detail(request, slug: str, number: int):
-    term = term_or_rename_redirect(request, slug, "wiki:revision_detail", number=number)
-    if not isinstance(term, Term):
-        return term
-    revision = get_object_or_404(term.revisions.select_related("author"), number=number)
-    return render(request, "wiki/revision_detail.html", {"term": term, "revision": revision})
 
 
 def category_list(request):

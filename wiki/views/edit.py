@@ -1,17 +1,15 @@
-"""Writing the wiki: create, edit (merging concurrent edits), diff, revert, relinking after a
-rename, and the editor's live preview. Every write is one call into ``wiki.services``."""
+"""Writing the wiki: create, edit (merging concurrent edits), relinking after a rename, and the
+editor's preview. Every write is one call into ``wiki.services``."""
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from markup import slugify_title
@@ -23,48 +21,53 @@ from ..exceptions import EditConflict, MergeConflict, TermWriteError
 from ..forms import TermForm
 from ..models import SlugRedirect, Term
 from ..services.rendering import preview_html
-from .common import term_or_rename_redirect
+from .common import require
 
-_REVISION_NUMBER_RE = re.compile(r"[0-9]{1,9}")
+# The conflict page shows this much of each conflicting region and of the other change; the
+# member's own text is in the form in full, so the page stays small for a huge body.
+CONFLICT_REGION_LINES = 40
+CONFLICT_DIFF_LINES = 200
 
 
 @login_required
+@cache_control(private=True)
 def term_create(request):
     title = request.GET.get("title", "")[:200]
     existing = _term_for_slug(slugify_title(title)) if request.method == "GET" else None
     if existing:
         messages.info(request, f"“{existing.title}” is already written; you can improve it here.")
         return redirect("wiki:term_edit", slug=existing.slug)
-    _require(can_edit_terms(request.user))
+    require(can_edit_terms(request.user))
     form = TermForm(request.POST if request.method == "POST" else None, initial={"title": title})
-    if form.is_valid():
+    if form.is_valid() and "preview" not in request.POST:
         try:
             result = services.term_create(
                 data=form.to_data(), author=request.user, summary=form.cleaned_data["summary"]
             )
         except TermWriteError as error:
-            form.add_error(error.field, str(error))
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, f"“{result.term.title}” is written. Thank you!")
             return redirect(result.term)
-    return render(request, "wiki/term_form.html", {"form": form, "term": None})
+    return _editor(request, form, None)
 
 
 @login_required
+@cache_control(private=True)
 def term_edit(request, slug: str):
     term = _term_for_slug(slug)
     if term is None:
         raise Http404("No such term.")
     if term.slug != slug and request.method == "GET":
         return redirect("wiki:term_edit", slug=term.slug)  # renamed; a POST is still saved
-    _require(can_edit_term(request.user, term))
+    require(can_edit_term(request.user, term))
     posted = request.method == "POST"
     form = TermForm(
         request.POST if posted else None,
         initial=None if posted else TermForm.initial_for(term),
         editing=True,
     )
-    if form.is_valid():
+    if form.is_valid() and "preview" not in request.POST:
         try:
             result = services.term_update(
                 term=term,
@@ -76,89 +79,28 @@ def term_edit(request, slug: str):
             )
         except MergeConflict as conflict:
             return _conflict_page(request, conflict)
+        except EditConflict:
+            form.add_error(None, "Someone saved this term at the same moment; save again.")
         except TermWriteError as error:
-            form.add_error(error.field, str(error))
+            form.add_error(error.field, error.message)
         else:
-            return _after_save(request, result)
-    return render(request, "wiki/term_form.html", {"form": form, "term": term})
-
-
-def term_diff(request, slug: str):
-    term = term_or_rename_redirect(request, slug, "wiki:term_diff")
-    if not isinstance(term, Term):
-        return term
-    numbers = [request.GET.get("from", ""), request.GET.get("to", "")]
-    if not all(_REVISION_NUMBER_RE.fullmatch(n) for n in numbers):
-        message = "Choose two revisions to compare, by number: ?from=1&to=2."
-        return _diff_error(request, term, message, status=400)
-    old_number, new_number = (int(n) for n in numbers)
-    found = term.revisions.select_related("author").filter(number__in={old_number, new_number})
-    revisions = {revision.number: revision for revision in found}
-    for number in (old_number, new_number):
-        if number not in revisions:
-            message = (
-                f"“{term.title}” has no revision {number}; "
-                f"its revisions are numbered 1 to {term.revision_number}."
-            )
-            return _diff_error(request, term, message, status=404)
-    old, new = revisions[old_number], revisions[new_number]
-    context = {
-        "term": term,
-        "old": old,
-        "new": new,
-        "revisions": [old, new],
-        "diff": diff_snapshots(old, new),
-    }
-    return render(request, "wiki/term_diff.html", context)
-
-
-@login_required
-def term_revert(request, slug: str, number: int):
-    if request.method != "POST":
-        # Confirm on GET, act on POST: the revision's page carries the revert button.
-        return redirect("wiki:revision_detail", slug=slug, number=number)
-    term = get_object_or_404(Term, slug=slug)
-    _require(can_edit_term(request.user, term))
-    if number > 2**31 - 1 or not term.revisions.filter(number=number).exists():
-        raise Http404("No such revision.")
-    base = request.POST.get("base_number", "")
-    base_number = int(base) if _REVISION_NUMBER_RE.fullmatch(base) else None
-    try:
-        result = services.term_revert(
-            term=term, number=number, author=request.user, base_number=base_number
-        )
-    except EditConflict as conflict:
-        current = conflict.term.revision_number
-        messages.warning(
-            request,
-            f"“{term.title}” has changed since you opened revision {number}: it is now at "
-            f"revision {current}. Here is how they differ; revert again if you still want to.",
-        )
-        query = urlencode({"from": current, "to": number})
-        return redirect(reverse("wiki:term_diff", args=[term.slug]) + "?" + query)
-    except TermWriteError as error:
-        messages.error(request, str(error))
-        return redirect("wiki:revision_detail", slug=term.slug, number=number)
-    return _after_save(
-        request,
-        result,
-        saved=f"Reverted to revision {number}.",
-        unchanged=f"Revision {number} is the same as the current version; nothing to revert.",
-    )
+            return after_save(request, result)
+    return _editor(request, form, term)
 
 
 @login_required
 def term_update_links(request, slug: str):
     """After a rename: confirm (GET), then re-aim links on the terms using the old slug (POST)."""
     term = get_object_or_404(Term, slug=slug)
-    _require(can_edit_term(request.user, term))
+    require(can_edit_term(request.user, term))
     old_slug = (request.POST.get("from") or request.GET.get("from") or "")[:200]
     get_object_or_404(SlugRedirect, old_slug=old_slug, term=term)
     if request.method == "POST":
         results, skipped = services.term_update_links_after_rename(
             term=term, old_slug=old_slug, author=request.user
         )
-        messages.success(request, f"Updated links on {len(results)} term(s).")
+        count = len(results)
+        messages.success(request, f"Updated links on {count} term{'s' if count != 1 else ''}.")
         if skipped:
             names = ", ".join(other.title for other in skipped)
             messages.warning(
@@ -183,13 +125,13 @@ def markdown_preview(request):
     return HttpResponse(preview_html(request.POST.get("content", "")))
 
 
-def _diff_error(request, term: Term, message: str, *, status: int):
-    return render(request, "wiki/term_diff.html", {"term": term, "error": message}, status=status)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied("You may not change this term.")
+def _editor(request, form: TermForm, term: Term | None):
+    """The editor page; with the "Preview" button (no JavaScript needed), the rendered body."""
+    preview = ""
+    if "preview" in request.POST and "body" in form.cleaned_data:
+        preview = preview_html(form.cleaned_data["body"])
+    context = {"form": form, "term": term, "preview_html": preview}
+    return render(request, "wiki/term_form.html", context)
 
 
 def _term_for_slug(slug: str) -> Term | None:
@@ -204,7 +146,8 @@ def _conflict_page(request, conflict: MergeConflict):
     """The editor again, with the other change shown and the overlapping places marked.
 
     The form keeps everything the member typed and now carries ``seen_number``: saving it
-    again is their resolution (see ``services.term_update``).
+    again is their resolution (see ``services.term_update``). Only the conflicting regions
+    are shown, with a little context, so the page stays small whatever the body's size.
     """
     data = request.POST.copy()
     data["seen_number"] = str(conflict.theirs.number)
@@ -215,12 +158,17 @@ def _conflict_page(request, conflict: MergeConflict):
         "conflict": conflict,
         "field_conflicts": merge.field_conflicts,
         "regions": merge.body.conflict_regions(),
-        "their_change": diff_snapshots(conflict.base, conflict.theirs),
+        "their_change": diff_snapshots(
+            conflict.base, conflict.theirs, max_lines=CONFLICT_DIFF_LINES
+        ),
+        "region_lines": CONFLICT_REGION_LINES,
+        "region_lines_slice": f":{CONFLICT_REGION_LINES}",
+        "region_lines_negative": -CONFLICT_REGION_LINES,
     }
     return render(request, "wiki/term_conflict.html", context, status=409)
 
 
-def _after_save(
+def after_save(
     request,
     result: services.SaveResult,
     *,

@@ -441,9 +441,16 @@ def test_revert_from_a_stale_page_shows_the_difference_first(member_client):
     edit_term(term, body="two")
     edit_term(term, body="three")
     response = member_client.post("/terms/alpha/revisions/1/revert/", {"base_number": "2"})
-    assert response.status_code == 302
-    assert response["Location"] == "/terms/alpha/diff/?from=3&to=1"
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "has changed since you opened revision 1" in html
+    # The refusal offers the revert again, now based on the current revision (defect 5).
+    assert 'action="/terms/alpha/revisions/1/revert/"' in html
+    assert 'name="base_number" value="3"' in html
     assert revision_count(term) == 3
+    again = member_client.post("/terms/alpha/revisions/1/revert/", {"base_number": "3"})
+    assert again.status_code == 302
+    assert revision_count(term) == 4
 
 
 def test_revert_to_a_missing_revision_is_404(member_client):

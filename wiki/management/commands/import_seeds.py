@@ -20,7 +20,7 @@ from wiki.seeds import SEED_SUFFIXES, SeedError, parse_seed_file
 from wiki.services.terms import term_import
 
 
-def safe_name(path: Path) -> str:
+def safe_name(path: Path | str) -> str:
     """The file name as it can be printed: control characters shown as escapes."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
 
