@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
@@ -65,9 +66,25 @@ def is_admin(user: AnyUser) -> bool:
 
 
 def is_moderator(user: AnyUser) -> bool:
-    """Moderators and admins. ``has_perm`` caches the member's permissions on the object."""
-    return is_member(user) and bool(
-        user.is_staff or user.is_superuser or user.has_perm(MODERATE_PERMISSION)
+    """Moderators (the permission, usually through the group) and admins."""
+    if not is_member(user):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    if not hasattr(user, "_moderation_moderator"):
+        user._moderation_moderator = _has_moderate_permission(user)
+    return user._moderation_moderator
+
+
+def _has_moderate_permission(user: User) -> bool:
+    """One query, directly or through a group (``has_perm`` would load every permission)."""
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = MODERATE_PERMISSION.split(".")
+    return (
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
     )
 
 
@@ -173,6 +190,9 @@ def protection_for(term: Term) -> Protection | None:
     """The term's protection if it is in force now; an expired one no longer applies."""
     if term.pk is None:
         return None
+    if "protection" in term._state.fields_cache:  # select_related("protection") saved a query
+        joined = term._state.fields_cache["protection"]
+        return joined if joined is not None and joined.is_active else None
     if not hasattr(term, "_moderation_protection"):
         term._moderation_protection = (
             Protection.objects.active().select_related("created_by").filter(term=term).first()
@@ -296,6 +316,23 @@ def can_block(user: AnyUser, target: User) -> bool:
 
 def is_rate_limit_exempt(user: AnyUser) -> bool:
     return is_moderator(user)
+
+
+# -- Rate limits, for apps that may import only the policy (wiki) ---------------------------
+
+
+def rate_limited(action):
+    """``@rate_limited("edit")``: see ``moderation.ratelimit.rate_limited``."""
+    from .ratelimit import rate_limited as decorator
+
+    return decorator(action)
+
+
+def preview_response(request, content: str, render):
+    """The editor's preview, limited and cached: see ``moderation.ratelimit``."""
+    from .ratelimit import preview_response as respond
+
+    return respond(request, content, render)
 
 
 def _when(moment) -> str:

@@ -138,14 +138,21 @@ def kept_fields(request: HttpRequest) -> list[tuple[str, str, bool]]:
     return kept
 
 
-def rate_limited(action: str, *, methods: tuple[str, ...] = ("POST",)) -> Callable:
-    """Guard a view: requests with one of ``methods`` count against ``action``'s limits."""
+def rate_limited(
+    action: str | Callable[[HttpRequest], str], *, methods: tuple[str, ...] = ("POST",)
+) -> Callable:
+    """Guard a view: requests with one of ``methods`` count against ``action``'s limits.
+
+    ``action`` may be a function of the request, e.g. the editor's no-JavaScript "Preview"
+    button counts as a preview, its "Save" as an edit.
+    """
 
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs):
             if request.method in methods:
-                refusal = check_request(request, action)
+                name = action(request) if callable(action) else action
+                refusal = check_request(request, name)
                 if refusal is not None:
                     return too_many_requests(request, refusal)
             return view(request, *args, **kwargs)

@@ -3,17 +3,25 @@ editor's preview. Every write is one call into ``wiki.services``."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from markup import slugify_title
-from moderation.policy import can_edit_term, can_edit_terms
+from moderation.policy import (
+    can_edit_term,
+    can_edit_terms,
+    edit_decision,
+    preview_response,
+    rate_limited,
+)
 
 from .. import selectors, services
 from ..diff import diff_snapshots
@@ -29,15 +37,22 @@ CONFLICT_REGION_LINES = 40
 CONFLICT_DIFF_LINES = 200
 
 
+def _edit_action(request) -> str:
+    """Which rate limit a POST of the editor counts against: its Preview button or a save."""
+    return "preview" if "preview" in request.POST else "edit"
+
+
 @login_required
 @cache_control(private=True)
+@rate_limited(_edit_action)
 def term_create(request):
     title = request.GET.get("title", "")[:200]
     existing = _term_for_slug(slugify_title(title)) if request.method == "GET" else None
     if existing:
         messages.info(request, f"“{existing.title}” is already written; you can improve it here.")
         return redirect("wiki:term_edit", slug=existing.slug)
-    require(can_edit_terms(request.user))
+    decision = edit_decision(request.user, None)
+    require(decision.allowed, decision.reason)
     form = TermForm(request.POST if request.method == "POST" else None, initial={"title": title})
     if form.is_valid() and "preview" not in request.POST:
         try:
@@ -54,19 +69,23 @@ def term_create(request):
 
 @login_required
 @cache_control(private=True)
+@rate_limited(_edit_action)
 def term_edit(request, slug: str):
     term = _term_for_slug(slug)
     if term is None:
         raise Http404("No such term.")
     if term.slug != slug and request.method == "GET":
         return redirect("wiki:term_edit", slug=term.slug)  # renamed; a POST is still saved
-    require(can_edit_term(request.user, term))
+    decision = edit_decision(request.user, term)  # protection and blocks, with the reason
+    require(decision.allowed, decision.reason)
     posted = request.method == "POST"
     form = TermForm(
         request.POST if posted else None,
         initial=None if posted else TermForm.initial_for(term),
         editing=True,
     )
+    if form.is_valid() and "preview" not in request.POST and decision.pending:
+        return _submit_for_review(request, form, term)
     if form.is_valid() and "preview" not in request.POST:
         try:
             result = services.term_update(
@@ -122,7 +141,8 @@ def markdown_preview(request):
     """
     if not can_edit_terms(request.user):
         return HttpResponseForbidden('<p class="render-error">Log in again to see a preview.</p>')
-    return HttpResponse(preview_html(request.POST.get("content", "")))
+    # Limited per member, and a repeated identical preview is answered from the cache.
+    return preview_response(request, request.POST.get("content", ""), preview_html)
 
 
 def _editor(request, form: TermForm, term: Term | None):
@@ -132,6 +152,30 @@ def _editor(request, form: TermForm, term: Term | None):
         preview = preview_html(form.cleaned_data["body"])
     context = {"form": form, "term": term, "preview_html": preview}
     return render(request, "wiki/term_form.html", context)
+
+
+def _submit_for_review(request, form: TermForm, term: Term):
+    """A protected term under review: the edit is kept for a moderator, not published.
+
+    The moderation app stores it (``WIKI_SUBMIT_FOR_REVIEW``), so wiki imports only the policy.
+    """
+    submit = import_string(settings.WIKI_SUBMIT_FOR_REVIEW)
+    try:
+        submit(
+            term=term,
+            data=form.to_data(),
+            author=request.user,
+            summary=form.cleaned_data["summary"],
+            base_number=form.cleaned_data["base_number"],
+        )
+    except TermWriteError as error:
+        form.add_error(error.field, error.message)
+        return _editor(request, form, term)
+    messages.info(
+        request,
+        "Thank you! Your change waits for review: readers see it once a moderator accepts it.",
+    )
+    return redirect(term)
 
 
 def _term_for_slug(slug: str) -> Term | None:

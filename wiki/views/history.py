@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from moderation.policy import can_edit_term
+from moderation.policy import can_edit_term, rate_limited
 
 from .. import selectors, services
 from ..diff import diff_snapshots
@@ -70,6 +70,7 @@ def term_diff(request, slug: str):
 
 
 @login_required
+@rate_limited("edit")
 def term_revert(request, slug: str, number: int):
     if request.method != "POST":
         # Confirm on GET, act on POST: the revision's page carries the revert button.
