@@ -1,7 +1,16 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
+from django.utils.module_loading import import_string
 
 from .models import User
+
+
+def run_name_validators(setting: str, value: str, *, user: User | None = None) -> None:
+    """The checks another app configures for names (look-alikes of other members' names),
+    named in ``settings.<setting>`` so that accounts imports no other app."""
+    for path in getattr(settings, setting, ()):
+        import_string(path)(value, user=user)
 
 
 class SignupForm(UserCreationForm):
@@ -15,14 +24,17 @@ class SignupForm(UserCreationForm):
         model = User
         fields = ("username", "email")
 
+    def clean_username(self) -> str:
+        username = super().clean_username()
+        if username and "username" not in self.errors:
+            run_name_validators("ACCOUNTS_USERNAME_VALIDATORS", username)
+        return username
+
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists. "
-                "Log in, or reset your password if you have forgotten it."
-            )
-        return email
+        # Whether an address is registered is never said here (nor by the password reset):
+        # an address is not proof of identity without a confirmation mail, so the sign-up
+        # accepts it either way, and the reset mail goes to every account that uses it.
+        return User.objects.normalize_email(self.cleaned_data["email"])
 
 
 class ProfileForm(forms.Form):
@@ -38,3 +50,13 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="A few lines about you. Markdown works; headings do not.",
     )
+
+    def __init__(self, *args, member: User | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_display_name(self) -> str:
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if name:
+            run_name_validators("ACCOUNTS_DISPLAY_NAME_VALIDATORS", name, user=self.member)
+        return name

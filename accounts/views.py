@@ -37,7 +37,9 @@ def profile_edit(request, username: str):
     if not import_string(settings.ACCOUNTS_CAN_EDIT_PROFILE)(request.user, member):
         raise PermissionDenied("You can only edit your own profile.")
     initial = {"display_name": member.display_name, "bio": member.bio}
-    form = ProfileForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ProfileForm(
+        request.POST if request.method == "POST" else None, initial=initial, member=member
+    )
     if form.is_valid():
         try:
             profile_update(user=member, **form.cleaned_data)

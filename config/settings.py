@@ -213,6 +213,9 @@ MARKDOWNX_UPLOAD_MAX_SIZE = 0
 ACCOUNTS_RENDER_BIO = "wiki.services.rendering.render_comment_html"
 # Who may edit a member's profile; accounts asks this without importing moderation.
 ACCOUNTS_CAN_EDIT_PROFILE = "moderation.policy.can_edit_profile"
+# Names that look like another member's are refused (accounts asks without importing us).
+ACCOUNTS_USERNAME_VALIDATORS = ["moderation.identity.validate_username"]
+ACCOUNTS_DISPLAY_NAME_VALIDATORS = ["moderation.identity.validate_display_name"]
 # Where an edit to a term under review goes instead of being published; wiki imports no
 # moderation code but the policy.
 WIKI_SUBMIT_FOR_REVIEW = "moderation.services.pending_change_submit"

@@ -47,7 +47,6 @@ def test_signup_creates_member_logs_in_and_follows_next(client):
         ({"password2": "something else"}, "match"),
         ({"username": "bad name!"}, "Enter a valid username"),
         ({"username": "ALICE"}, "already exists"),
-        ({"email": "ALICE@example.org"}, "email address already exists"),
         ({"email": "not-an-email"}, "valid email"),
     ],
 )
