@@ -121,6 +121,8 @@ def test_the_author_may_read_their_change_but_not_review_it(client, reviewed):
     page = client.get(f"/moderation/pending/{change.pk}/")
     assert page.status_code == 200 and "Waiting for review" in page.content.decode()
     assert "Accept and publish" not in page.content.decode()
-    assert client.post(f"/moderation/pending/{change.pk}/", {"decision": "accept"}).status_code == 403
+    assert (
+        client.post(f"/moderation/pending/{change.pk}/", {"decision": "accept"}).status_code == 403
+    )
     client.force_login(carl)
     assert client.get(f"/moderation/pending/{change.pk}/").status_code == 403

@@ -99,7 +99,7 @@ def test_bulk_revert_previews_then_reverts_each_term_as_its_own_revision(
     moderator_client, moderator, django_capture_on_commit_callbacks
 ):
     vandal = make_user("vandal")
-    alice, (a, b, c), since = spree(vandal)
+    _alice, (a, b, c), since = spree(vandal)
     query = {"member": "vandal", "since": since.strftime("%Y-%m-%dT%H:%M:%S")}
     preview = moderator_client.get("/moderation/revert/", query)
     html = preview.content.decode()
@@ -114,7 +114,10 @@ def test_bulk_revert_previews_then_reverts_each_term_as_its_own_revision(
     # The vandal's words are gone; alice's later line is kept (merged onto it).
     assert a.body == "a1\n\nkeep, and alice's later line\n"
     assert b.body == "b1" and c.revision_number == 1
-    assert a.current_revision.author == moderator and "bulk revert by mod" in a.current_revision.summary
+    assert (
+        a.current_revision.author == moderator
+        and "bulk revert by mod" in a.current_revision.summary
+    )
     assert {row["outcome"] for row in job.results} == {"reverted"}
     assert job.status == "done"
     entry = LogEntry.objects.get(action=Action.BULK_REVERT)
@@ -142,7 +145,9 @@ def test_bulk_revert_skips_terms_the_member_created_or_shares_with_others(
         )
     job.refresh_from_db()
     outcomes = {row["slug"]: row for row in job.results}
-    assert outcomes["spam-page"]["outcome"] == "skipped" and "created" in outcomes["spam-page"]["note"]
+    assert (
+        outcomes["spam-page"]["outcome"] == "skipped" and "created" in outcomes["spam-page"]["note"]
+    )
     assert outcomes["shared"]["outcome"] == "skipped" and "between" in outcomes["shared"]["note"]
     assert Term.objects.get(pk=created.pk).revision_number == 1
     assert Term.objects.get(pk=shared.pk).body == "four"
