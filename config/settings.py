@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "search",
     "moderation",
     "axes",
+    "django_htmx",
+    "discussion",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "moderation.middleware.AbuseGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.SiteNotFoundPageMiddleware",

@@ -8,6 +8,8 @@ urlpatterns = [
     # Only the preview endpoint of django-markdownx: its image upload is not routed at all.
     path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
     path("", include("accounts.urls")),
+    # Before wiki: its feeds and comment URLs sit under /terms/<slug>/ too.
+    path("", include("discussion.urls")),
     path("", include("wiki.urls")),
     path("", include("search.urls")),
     path("moderation/", include("moderation.urls")),

@@ -50,3 +50,11 @@ def edit_term(term: Term, *, author=None, summary: str = "", **changes) -> Term:
         term=term, data=data, author=author, summary=summary, base_number=term.revision_number
     )
     return result.term
+
+
+def make_comment(term: Term, *, author=None, body: str = "A comment.", parent=None):
+    """A comment (or a reply to ``parent``) through ``discussion.services``."""
+    from discussion.services import comment_create
+
+    author = author or make_user()
+    return comment_create(term=term, author=author, body=body, parent=parent)
