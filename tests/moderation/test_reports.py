@@ -34,7 +34,6 @@ def reported(db):
 def test_the_queue_shows_reported_content_inline(
     moderator_client, reported, django_assert_max_num_queries
 ):
-    by_comment, by_revision = reported.by_comment, reported.by_revision
     with django_assert_max_num_queries(12):
         page = moderator_client.get("/moderation/reports/")
     html = page.content.decode()
