@@ -1,7 +1,6 @@
-from django.apps import apps
 from django.urls import path
 
-from .views import blocks, dashboard, log, pending, reverts, terms
+from .views import blocks, comments, dashboard, log, pending, reports, reverts, terms
 
 app_name = "moderation"
 
@@ -17,15 +16,9 @@ urlpatterns = [
     path("pending/<int:pk>/", pending.pending_detail, name="pending_detail"),
     path("revert/", reverts.bulk_revert, name="bulk_revert"),
     path("revert/<int:pk>/", reverts.bulk_revert_detail, name="bulk_revert_detail"),
+    path("reports/", reports.report_list, name="report_list"),
+    path("reports/<int:pk>/close/", reports.report_close, name="report_close"),
+    path("comments/<int:pk>/hide/", comments.comment_hide, name="comment_hide"),
+    path("comments/<int:pk>/unhide/", comments.comment_unhide, name="comment_unhide"),
     path("log/", log.log_list, name="log"),
 ]
-
-if apps.is_installed("discussion"):
-    from .views import comments, reports
-
-    urlpatterns += [
-        path("reports/", reports.report_list, name="report_list"),
-        path("reports/<int:pk>/close/", reports.report_close, name="report_close"),
-        path("comments/<int:pk>/hide/", comments.comment_hide, name="comment_hide"),
-        path("comments/<int:pk>/unhide/", comments.comment_unhide, name="comment_unhide"),
-    ]

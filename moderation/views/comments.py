@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from discussion.models import Comment
 
+from .. import services
 from ..exceptions import ModerationError
 from ..forms import HideForm, OptionalReasonForm
-from ..services import comments as services
 from .common import moderator_required, next_url
 
 

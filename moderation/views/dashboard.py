@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.shortcuts import render
+
+from discussion.models import Report, ReportStatus
 
 from .. import selectors
 from .common import moderator_required
@@ -13,16 +14,8 @@ from .common import moderator_required
 def index(request):
     context = {
         "pending_count": selectors.pending_queue().count(),
-        "report_count": _open_reports(),
+        "report_count": Report.objects.filter(status=ReportStatus.OPEN).count(),
         "block_count": selectors.active_blocks().count(),
         "recent": selectors.log_entries()[:10],
     }
     return render(request, "moderation/index.html", context)
-
-
-def _open_reports() -> int:
-    if not apps.is_installed("discussion"):
-        return 0
-    from discussion.models import Report, ReportStatus
-
-    return Report.objects.filter(status=ReportStatus.OPEN).count()

@@ -10,9 +10,9 @@ from discussion.models import Report, ReportStatus
 from wiki.diff import diff_snapshots
 from wiki.models import Revision
 
+from .. import services
 from ..exceptions import ModerationError
 from ..forms import ReportCloseForm
-from ..services import reports as services
 from .common import moderator_required, next_url, paginate
 
 REPORTS_PER_PAGE = 20

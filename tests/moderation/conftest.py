@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -23,8 +23,15 @@ def _clean_cache():
 
 
 def make_moderator(username: str = "mod"):
+    """A member of the Moderators group (made by a data migration; made again here for tests
+    whose database was flushed, as live-server tests are)."""
     user = make_user(username)
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    group, created = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    if created:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label="moderation", codename="moderate")
+        )
+    user.groups.add(group)
     return user
 
 
