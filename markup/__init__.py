@@ -6,10 +6,11 @@ missing one, and the element ids the page around the body already uses. The call
 ``RENDERER_VERSION`` beside the HTML so stale renderings can be found.
 
 Pipeline: normalise (size check, lone surrogates and NUL -> U+FFFD, CRLF/CR -> LF);
-markdown-it-py's CommonMark preset with raw HTML off, plus tables, footnotes and our
-``[[wiki link]]`` inline rule; one final core rule that assigns heading ids, collects the
-table of contents and the wiki-link targets in the same pass; render; nh3 with the
-``ALLOWED_*`` constants.
+markdown-it-py's CommonMark preset with raw HTML off, plus tables, footnotes, bare
+``http(s)://`` URLs as links and our ``[[wiki link]]`` inline rule; one final core rule
+that assigns heading ids, collects the table of contents and the wiki-link targets in the
+same pass; render (a line break inside a paragraph as ``<br>``); nh3 with the ``ALLOWED_*``
+constants.
 
 Any body up to ``MAX_BODY_BYTES`` renders in bounded time or is refused with a
 ``RenderError`` that says why; ``limits`` explains how ("Bounded time"). The other parts:
@@ -56,8 +57,10 @@ __all__ = [
     "slugify_title",
 ]
 
-RENDERER_VERSION = 2
+RENDERER_VERSION = 3
 
+# 3: a line break inside a paragraph renders as <br> (``breaks``), bare http(s) URLs are
+# links. Version 2 renderings are found by it and re-rendered (``rerender_terms``).
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 

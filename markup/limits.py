@@ -1,23 +1,33 @@
 """Bounded time: the caps and the step meter that keep every render short.
 
 Any body up to ``MAX_BODY_BYTES`` renders in under 3 s on a 2-core machine or is refused
-with a ``RenderError`` that says why. The design is a deterministic *step budget*, with a
-clock only as a backstop:
+with a ``RenderError`` that says why (its ``reason`` names the limit: ``"budget"`` and
+``"clock"`` below, ``"size"``, ``"nesting"``, ``"table"``, ``"links"``). The design is a
+deterministic *step budget*, with a clock only as a backstop:
 
 * markdown-it-py 4.x is linear on the classic shapes (runs of ``[``, ``*``, backticks,
   entities, ``<``), but its constant is large: 1 MB of dense markup takes 5-30 s here
   (``[`` * 1M: 18 s; 333k empty paragraphs: 7 s). Per-construct caps cannot fix that,
-  because the cost is simply "how much markup", so we meter it. Two rules sit first in
+  because the cost is simply "how much markup", so we meter it. A step is roughly the work
+  of one position the inline parser tries (~4 us here). Two rules sit first in
   markdown-it's chains and charge ``MAX_PARSE_STEPS``: the inline one for every position
-  the inline parser tries (including look-ahead inside link labels); the block one for
-  every block and every continued line of a paragraph, list, quote or table, plus the block
-  tokens made since its last call (table cells) and, inside containers, the line's length
-  (markdown-it rescans a line once per nesting level). Emphasis runs are charged per marker
-  before they are tokenised; ``![``, autolinks and wiki links, which cost more than other
-  positions, are charged a little more. 1 MB of prose like the seed terms uses ~93% of
-  the budget and renders in ~0.5 s; a generated realistic body with more links ~40%
-  (0.3 s). The costliest shapes just under the budget take 0.7-1.7 s here, the spread
-  being mostly load from other processes; refusing at the budget takes about as long.
+  the inline parser tries (including look-ahead inside link labels), ``INLINE_STEPS`` where
+  a markup rule may start (``[ ! < & * _``, backtick, backslash) and ``PLAIN_STEPS`` for a
+  line break or a character no costly rule starts with (``: - # = ...``); the block one
+  ``BLOCK_STEPS`` for
+  every block and ``CONTINUATION_STEPS`` for every continued line of a paragraph, list,
+  quote or table (a paragraph's lines are checked twice: setext heading, then paragraph),
+  plus the block tokens made since its last call (table cells) and, inside containers, the
+  line's length (markdown-it rescans a line once per nesting level). Emphasis runs are
+  charged per marker before they are tokenised; ``![``, autolinks, bare URLs and wiki
+  links, which cost more than other positions, are charged more.
+* Plain text is cheap and charged so: a line of text costs about one markup position's
+  worth of block work, not four, so ordinary text (the 30,000 short lines of a 709 KB
+  poem, list of names or log) renders at any size up to ``MAX_BODY_BYTES``; 1 MB of
+  22-byte lines uses ~60% of the budget, 1 MB of seed-like prose ~25%. Only real markup
+  density is refused. The costliest shapes just under the budget take 0.7-1.7 s here, the
+  spread being mostly load from other processes; refusing at the budget takes about as
+  long. ``tests/bench/bench_render.py`` prints the figures.
 * Why not a worker process with a deadline: a budget gives the same answer for the same
   text (a body that saved yesterday does not fail today because the server is busy), needs
   no process per request, and its cost per step is measured by ``tests/bench``. The clock
@@ -31,12 +41,15 @@ clock only as a backstop:
   without bound; footnote references ``[^x]`` look at most ``MAX_LABEL_CHARS`` ahead (the
   plugin scans to the end of the paragraph on every ``[^``).
 * Our own parts are linear: wiki links look at most ``MAX_WIKILINK_CHARS`` (in
-  ``wikilinks``) ahead for ``]]`` on the same line; heading ids come from a dict counter
+  ``wikilinks``) ahead for ``]]`` on the same line; bare URLs (``bare_url``) look at most
+  ``MAX_BARE_URL_CHARS`` ahead and only at the scheme just before ``://`` (markdown-it-py's
+  linkify rule slices the rest of the body and searches all pending text at every ``://``,
+  quadratic on a body full of them); heading ids come from a dict counter
   (the anchors plugin is quadratic on duplicate headings); at most ``MAX_WIKILINK_TARGETS``
   distinct link targets, which also bounds the caller's lookup query.
 
 Other modules read these caps as ``limits.NAME`` when they run, not as copies, so a test
-that patches ``wiki.markdown.limits.NAME`` changes what the renderer does; the exception is
+that patches ``markup.limits.NAME`` changes what the renderer does; the exception is
 ``MAX_NESTING``, read once when the parsers are built at import.
 """
 
@@ -62,13 +75,20 @@ MAX_BODY_BYTES = 1_000_000
 # the rest of the document, is set well above it so our guard always speaks first.
 MAX_BLOCK_LEVEL = 32
 MAX_NESTING = MAX_BLOCK_LEVEL + 8
-# The step budget (see "Bounded time" above) and what costs a step beyond the basic one.
-MAX_PARSE_STEPS = 100_000
-LINE_CHARS_PER_STEP = 64
-TOKENS_PER_STEP = 3
-AUTOLINK_STEPS = 3
-IMAGE_ATTEMPT_STEPS = 2
-WIKILINK_STEPS = 2
+# The step budget (see "Bounded time" above) and what each thing costs.
+MAX_PARSE_STEPS = 400_000
+INLINE_STEPS = 4  # a position where a markup rule may start
+PLAIN_STEPS = 1  # a line break, or a character no costly inline rule starts with
+BLOCK_STEPS = 4
+CONTINUATION_STEPS = 2
+LINE_CHARS_PER_STEP = 16
+TOKEN_STEPS = 4 / 3
+EMPHASIS_MARKER_STEPS = 4
+AUTOLINK_STEPS = 12
+IMAGE_ATTEMPT_STEPS = 8
+WIKILINK_STEPS = 8
+BARE_URL_STEPS = 8
+MAX_BARE_URL_CHARS = 2_000
 # Backstop only: bodies within the budget finish far sooner.
 MAX_PARSE_SECONDS = 2.5
 MAX_TABLE_COLUMNS = 64
@@ -77,17 +97,31 @@ MAX_LABEL_CHARS = 200
 
 _EMPHASIS_RUN_RE = re.compile(r"\*+|_+")
 _TABLE_DELIMITER_RE = re.compile(r"[|:\- \t]+")
+# Where an inline rule that costs more than a glance may start; any other position the
+# inline parser stops at (a line break, ":", "-", "#" ...) costs PLAIN_STEPS.
+_COSTLY_INLINE_CHARS = frozenset("[<&*_`\\")  # and "![": an exclamation mark is text
+_SCHEME_CHAR_RE = re.compile(r"[a-z0-9.+-]", re.IGNORECASE)
+_SPACE_RE = re.compile(r"\s")
 
 
 class RenderError(ValueError):
-    """The text cannot be rendered; the message says why, in words for the author."""
+    """The text cannot be rendered; the message says why, in words for the author.
+
+    ``reason`` names the limit, for code and tests: ``"budget"`` (too much markup),
+    ``"clock"`` (the backstop), ``"size"``, ``"nesting"``, ``"table"``, ``"links"``, or
+    ``"other"`` when raised elsewhere.
+    """
+
+    def __init__(self, message: str, *, reason: str = "other") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def check_body_size(text: str) -> None:
     """Refuse a body over ``MAX_BODY_BYTES``, counted as stored (lone surrogates included)."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BODY_BYTES:
-        raise RenderError(f"Body is {_megabytes(size)}; the limit is 1 MB.")
+        raise RenderError(f"Body is {_megabytes(size)}; the limit is 1 MB.", reason="size")
 
 
 def _megabytes(size: int) -> str:
@@ -109,12 +143,14 @@ def _charge(env: EnvType, steps: int) -> None:
     if env["steps_left"] < 0:
         raise RenderError(
             "Body has too much markup to render as one page (paragraphs, list items, links, "
-            "emphasis marks, table cells and so on). Split it into several terms."
+            "emphasis marks, table cells and so on). Split it into several terms.",
+            reason="budget",
         )
     if time.monotonic() > env["deadline"]:
         raise RenderError(
             f"Body took more than {MAX_PARSE_SECONDS} seconds to render. "
-            "Split it into several terms or simplify its formatting."
+            "Split it into several terms or simplify its formatting.",
+            reason="clock",
         )
 
 
@@ -122,8 +158,10 @@ def _charge(env: EnvType, steps: int) -> None:
 
 
 def inline_step(state: StateInline, silent: bool) -> bool:
-    """First inline rule: charges one step for every position the parser tries."""
-    _charge(state.env, 1)
+    """First inline rule: charges every position the parser tries, by what may start there."""
+    src, pos = state.src, state.pos
+    costly = src[pos] in _COSTLY_INLINE_CHARS or src.startswith("![", pos)
+    _charge(state.env, INLINE_STEPS if costly else PLAIN_STEPS)
     return False
 
 
@@ -132,7 +170,7 @@ def charged_emphasis(state: StateInline, silent: bool) -> bool:
     run = _EMPHASIS_RUN_RE.match(state.src, state.pos, state.posMax)
     if run is None or silent:
         return False
-    _charge(state.env, run.end() - run.start())
+    _charge(state.env, (run.end() - run.start()) * EMPHASIS_MARKER_STEPS)
     return emphasis.tokenize(state, silent)
 
 
@@ -141,14 +179,14 @@ def charged_autolink(state: StateInline, silent: bool) -> bool:
     if not autolink(state, silent):
         return False
     if not silent:
-        _charge(state.env, AUTOLINK_STEPS - 1)
+        _charge(state.env, AUTOLINK_STEPS - INLINE_STEPS)
     return True
 
 
 def charged_image(state: StateInline, silent: bool) -> bool:
     """Every ``![`` scans for its label: twice the work of other positions."""
     if state.src.startswith("![", state.pos):
-        _charge(state.env, IMAGE_ATTEMPT_STEPS - 1)
+        _charge(state.env, IMAGE_ATTEMPT_STEPS - INLINE_STEPS)
     return image(state, silent)
 
 
@@ -157,7 +195,53 @@ def charged_wikilink(state: StateInline, silent: bool) -> bool:
     if not wikilink(state, silent):
         return False
     if not silent:
-        _charge(state.env, WIKILINK_STEPS - 1)
+        _charge(state.env, WIKILINK_STEPS - INLINE_STEPS)
+    return True
+
+
+def bare_url(state: StateInline, silent: bool) -> bool:
+    """``http://...`` or ``https://...`` in text becomes a link (markdown-it's linkify rule,
+    bounded; see "Bounded time").
+
+    Only those two schemes: the others linkify-it knows are refused by the URL policy
+    anyway. A URL longer than ``MAX_BARE_URL_CHARS`` stays text rather than being cut.
+    The link is checked by ``validateLink`` (``sanitise.is_safe_url``) like any other, and
+    gets ``rel`` from ``sanitise.render_link_open``.
+    """
+    src, pos = state.src, state.pos
+    if state.linkLevel > 0 or not src.startswith("://", pos) or state.md.linkify is None:
+        return False
+    pending = state.pending
+    scheme = next((s for s in ("https", "http") if pending[-len(s) :].lower() == s), "")
+    before = pending[-len(scheme) - 1 : -len(scheme)] if scheme else ""
+    if not scheme or (before and _SCHEME_CHAR_RE.match(before)):
+        return False  # no scheme, or the end of a longer one ("xhttp")
+    start = pos - len(scheme)
+    # A URL ends at a space: linkify-it's regexes only ever see up to there, and what they
+    # see is charged by length.
+    limit = min(state.posMax, pos + MAX_BARE_URL_CHARS)
+    space = _SPACE_RE.search(src, pos, limit)
+    end = space.start() if space else limit
+    _charge(state.env, BARE_URL_STEPS - PLAIN_STEPS + (end - start) // LINE_CHARS_PER_STEP)
+    if space is None and limit < state.posMax:
+        return False  # too long to be sure where it ends
+    link = state.md.linkify.match_at_start(src[start:end])
+    if link is None:
+        return False
+    url = link.url.rstrip("*")  # a closing emphasis marker is not part of it
+    full_url = state.md.normalizeLink(url)
+    if not state.md.validateLink(full_url):
+        return False
+    if not silent:
+        state.pending = pending[: -len(scheme)]
+        token = state.push("link_open", "a", 1)
+        token.attrs = {"href": full_url}
+        token.markup, token.info = "linkify", "auto"
+        token = state.push("text", "", 0)
+        token.content = state.md.normalizeLinkText(url)
+        token = state.push("link_close", "a", -1)
+        token.markup, token.info = "linkify", "auto"
+    state.pos += len(url) - len(scheme)
     return True
 
 
@@ -177,21 +261,23 @@ def bounded_footnote_ref(state: StateInline, silent: bool) -> bool:
 def block_step(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     """First block rule, and first terminator check of every multi-line block.
 
-    Charges one step per block or continued line, plus the length of the line (some rules
-    scan it once per nesting level) and the block tokens made since the last call (a table
-    row makes several per cell). Refuses deep nesting, where markdown-it would silently drop
-    the rest of the document, and very wide tables before they are built.
+    Charges each block, and less each continued line (a terminator check, called with
+    ``silent``), plus the length of the line (some rules scan it once per nesting level) and
+    the block tokens made since the last call (a table row makes several per cell). Refuses
+    deep nesting, where markdown-it would silently drop the rest of the document, and very
+    wide tables before they are built.
     """
     env = state.env
     tokens = len(state.tokens)
-    steps = 1 + max(0, tokens - env["block_tokens"]) // TOKENS_PER_STEP
+    steps = CONTINUATION_STEPS if silent else BLOCK_STEPS
+    steps += int(max(0, tokens - env["block_tokens"]) * TOKEN_STEPS)
     if state.level:
         line = state.eMarks[start_line] - state.bMarks[start_line] - state.tShift[start_line]
         steps += line // LINE_CHARS_PER_STEP
     _charge(env, steps)
     env["block_tokens"] = tokens
     if state.level > MAX_BLOCK_LEVEL:
-        raise RenderError(_nesting_message(state.tokens, start_line))
+        raise RenderError(_nesting_message(state.tokens, start_line), reason="nesting")
     if not silent and start_line + 1 < end_line:
         _check_table_width(state, start_line + 1)
     return False
@@ -211,7 +297,8 @@ def _check_table_width(state: StateBlock, line: int) -> None:
     if columns > MAX_TABLE_COLUMNS:
         raise RenderError(
             f"Tables may have at most {MAX_TABLE_COLUMNS} columns; the one at line {line} "
-            f"has {columns}."
+            f"has {columns}.",
+            reason="table",
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import unescapeAll
 from markdown_it.rules_core import StateCore
@@ -22,8 +23,17 @@ _FENCE_LANG_RE = re.compile(r"[^\w+#.-]")
 
 
 def build_parser(*, headings: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "maxNesting": limits.MAX_NESTING})
-    md.enable("table")
+    """``breaks``: a line break inside a paragraph shows as one (see ``markup``); ``linkify``:
+    bare ``http(s)://`` URLs become links, through our bounded rule only (markdown-it's core
+    linkify pass, which also guesses links in words like "setup.py", stays off)."""
+    md = MarkdownIt(
+        "commonmark",
+        {"html": False, "maxNesting": limits.MAX_NESTING, "breaks": True, "linkify": True},
+    )
+    md.linkify = LinkifyIt(options={"fuzzy_link": False, "fuzzy_email": False})
+    md.enable(["table", "linkify"])
+    md.core.ruler.disable("linkify")
+    md.inline.ruler.at("linkify", limits.bare_url)
     if not headings:
         md.disable(["heading", "lheading"])
     md.use(footnote_plugin, inline=False)
@@ -65,7 +75,8 @@ def finish(state: StateCore) -> None:
             if len(found_wikilinks) > limits.MAX_WIKILINK_TARGETS:
                 raise limits.RenderError(
                     f"Body links to more than {limits.MAX_WIKILINK_TARGETS:,} different terms; "
-                    "split it into several terms."
+                    "split it into several terms.",
+                    reason="links",
                 )
         elif token.type == "heading_open":
             if token.tag == "h1":

@@ -1,4 +1,4 @@
-"""Timing of wiki.markdown.render on pathological and realistic bodies.
+"""Timing of markup.render on pathological and realistic bodies.
 
 Run by ``make bench`` (``tests/bench/conftest.py`` collects ``bench_*.py`` only when
 ``tests/bench`` is named), never by ``make test``; also ``python tests/bench/bench_render.py``.
@@ -7,7 +7,7 @@ Each shape is timed twice: at ~1 MB (``MAX_BODY_BYTES``), which is usually refus
 and at the largest size the renderer still accepts (found by search), which is the real
 worst case: everything is rendered, sanitised and returned. Both must stay under 3 s.
 
-The shape generators are also imported by ``tests/test_markdown.py``, which runs each one at
+The shape generators are also imported by ``tests/markup/test_render.py``, which runs each one at
 a small size to check that it renders or raises ``RenderError`` and nothing else.
 """
 
@@ -223,33 +223,44 @@ class Timing:
     outcome: str
 
 
+def _resolver(existing: bool = True):
+    """Every wiki link exists (the costlier rendering) unless ``existing`` is False."""
+    from markup import Resolver
+
+    return Resolver(
+        term_url=lambda slug: f"/terms/{slug}/",
+        new_term_url=lambda title: f"/terms/new/?title={title}",
+        existing=(lambda slugs: slugs) if existing else (lambda slugs: frozenset()),
+    )
+
+
 def time_render(shape: str, text: str) -> Timing:
-    from wiki.markdown import RenderError, render
+    from markup import RenderError, render
 
     start = time.perf_counter()
     try:
-        render(text, resolve_existing=lambda slugs: slugs)
+        render(text, resolve=_resolver())
         outcome = "rendered"
     except RenderError as error:
-        outcome = f"refused: {str(error)[:60]}"
+        outcome = f"refused ({error.reason}): {str(error)[:50]}"
     return Timing(shape, byte_size(text), time.perf_counter() - start, outcome)
 
 
 def _steps_used(text: str) -> int | None:
     """Parser steps the body costs, or None if refused (reads the renderer's private state)."""
-    from wiki.markdown import _BODY_MD, MAX_PARSE_STEPS, RenderError, _parse
+    from markup import _BODY_MD, MAX_PARSE_STEPS, RenderError, _parse
 
     try:
-        return MAX_PARSE_STEPS - _parse(_BODY_MD, text)["steps_left"]
+        return MAX_PARSE_STEPS - _parse(_BODY_MD, text, _resolver(False))["steps_left"]
     except RenderError:
         return None
 
 
 def _accepted(text: str) -> bool:
-    from wiki.markdown import RenderError, render
+    from markup import RenderError, render
 
     try:
-        render(text)
+        render(text, resolve=_resolver(False))
     except RenderError:
         return False
     return True
@@ -261,7 +272,7 @@ def largest_accepted(make: Callable[[int], str]) -> str | None:
     Steps grow linearly with the size of these shapes, so a small probe predicts where the
     budget runs out; a bisection between the probe and that guess settles the rest.
     """
-    from wiki.markdown import MAX_PARSE_STEPS
+    from markup import MAX_PARSE_STEPS
 
     if _accepted(make(SIZE)):
         return make(SIZE)

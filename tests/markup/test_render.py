@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +22,7 @@ from markup import (
     Rendered,
     RenderError,
     Resolver,
+    limits,
     slugify_title,
 )
 from markup import preview as _preview
@@ -272,7 +274,7 @@ def test_wikilink_target_at_the_length_limit():
 
 def test_wikilink_inside_a_link_label_does_not_nest_links():
     html = render("[see [[Compost]]](https://example.com)").html
-    assert html.count("<a ") == 1
+    assert not re.search(r"<a [^>]*>(?:(?!</a>).)*<a ", html)
 
 
 def test_comment_wikilinks_point_at_the_term():
@@ -361,6 +363,60 @@ def test_images(text, src):
     assert [attrs["src"] for attrs in images] == ([src] if src else [])
 
 
+# -- Line breaks and bare URLs (issue 11, defect 6) --------------------------------------
+
+
+def test_consecutive_lines_show_as_separate_lines():
+    text = "**Domain**: what we know\n**Community**: who we are\n**Practice**: what we do\n"
+    assert render(text).html == (
+        "<p><strong>Domain</strong>: what we know<br>\n"
+        "<strong>Community</strong>: who we are<br>\n"
+        "<strong>Practice</strong>: what we do</p>\n"
+    )
+    assert render("One paragraph.\n\nAnother.").html == "<p>One paragraph.</p>\n<p>Another.</p>\n"
+    assert "<br>" in render_comment("line one\nline two")
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("See https://example.org/a_b?x=1.", "https://example.org/a_b?x=1"),
+        ("(http://example.org/path)", "http://example.org/path"),
+        ("HTTPS://EXAMPLE.ORG/", "HTTPS://EXAMPLE.ORG/"),
+        ("*https://example.org*", "https://example.org"),
+        ("https://例え.jp/パス", "https://xn--r8jz45g.jp/%E3%83%91%E3%82%B9"),
+    ],
+)
+def test_bare_urls_become_external_links(text, href):
+    (attrs,) = links(render(text).html)
+    assert attrs == {"href": href, "rel": "nofollow noopener"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "javascript://example.org/%0aalert(1)",
+        "xhttps://example.org",
+        "ftp://example.org/file",
+        "https://",
+        "setup.py and www.example.org and someone@example.org",  # no guessing
+        "`https://example.org`",
+        "\\https://example.org",
+        "https://example.org/" + "a" * 2_100,  # too long to be sure where it ends
+    ],
+)
+def test_text_that_is_not_a_bare_url_stays_text(text):
+    html = render(text).html
+    assert links(html) == []
+    assert_safe(html)
+
+
+def test_a_bare_url_inside_a_link_is_not_linked_twice():
+    html = render("[https://example.org](/terms/x/) and [[https://example.org]]").html
+    assert html.count("<a ") == 2
+    assert links(html)[0] == {"href": "/terms/x/"}
+
+
 # -- Raw HTML and sanitisation -----------------------------------------------------------
 
 
@@ -419,7 +475,7 @@ def test_comment_has_no_headings():
 
 def test_nul_becomes_replacement_character_and_newlines_are_normalised():
     assert render("a\x00b").html == "<p>a\ufffdb</p>\n"
-    assert render("a\r\nb\rc").html == "<p>a\nb\nc</p>\n"
+    assert render("a\r\nb\rc").html == "<p>a<br>\nb<br>\nc</p>\n"
     assert render("a\ud800b").html == "<p>a\ufffdb</p>\n"
 
 
@@ -463,8 +519,63 @@ def test_tables_wider_than_the_limit_are_refused():
 
 
 def test_too_much_markup_is_refused_with_a_reason():
-    with pytest.raises(RenderError, match="too much markup"):
+    with pytest.raises(RenderError, match="too much markup") as refused:
         render("[" * 100_000)
+    assert refused.value.reason == "budget"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("a" * (MAX_BODY_BYTES + 1), "size"),
+        ("> " * 40 + "x", "nesting"),
+        ("|" + "a|" * 65 + "\n|" + "-|" * 65 + "\n", "table"),
+        (" ".join(f"[[t{i}]]" for i in range(2_001)), "links"),
+        ("*a* " * 200_000, "budget"),
+        ("https://" * 120_000, "budget"),
+    ],
+)
+def test_every_refusal_names_its_limit(monkeypatch, text, reason):
+    # The clock is only a backstop: give it room, so that a loaded machine cannot turn a
+    # budget refusal into a clock one.
+    monkeypatch.setattr(limits, "MAX_PARSE_SECONDS", 120)
+    with pytest.raises(RenderError) as refused:
+        render(text)
+    assert refused.value.reason == reason
+
+
+def _short_lines(size: int) -> str:
+    """Ordinary text without markup: short lines of words (a poem, a list of names, a log),
+    ~24 bytes a line like the 709 KB body of the defect."""
+    words = ["community", "garden", "shared", "rota", "meeting", "compost", "harvest", "tools"]
+    lines, total, i = [], 0, 0
+    while True:
+        line = " ".join(words[(i + k) % 8] for k in range(i % 3 + 2)).capitalize()
+        line += [".", ",", ":", "", "!", "?", ";"][i % 7] + "\n"
+        if total + len(line) > size:
+            return "".join(lines)
+        lines.append(line)
+        total += len(line)
+        i += 1
+
+
+def test_the_clock_backstop_refuses_with_its_own_reason(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_PARSE_SECONDS", -1)
+    with pytest.raises(RenderError, match="took more than") as refused:
+        render("Some *text*.\n\nMore.")
+    assert refused.value.reason == "clock"
+
+
+@pytest.mark.parametrize("size", [709_000, MAX_BODY_BYTES])
+def test_ordinary_text_up_to_the_size_limit_renders(monkeypatch, size):
+    # ~30,000 short lines in 709 KB were refused as "too much markup" (issue 11, defect 18).
+    # Within the step budget, whatever the clock says on a loaded machine.
+    monkeypatch.setattr(limits, "MAX_PARSE_SECONDS", 120)
+    text = _short_lines(size)
+    assert text.count("\n") > 30_000
+    html = render(text).html
+    assert html.count("<br>") == text.count("\n") - 1  # one paragraph, every line kept
+    assert html.startswith("<p>Community garden.<br>\nGarden shared rota,<br>\n")
 
 
 def test_preview_reports_errors_instead_of_raising():
@@ -497,6 +608,8 @@ def test_pathological_shape_renders_or_is_refused(shape):
         result = render(text, resolve_existing=lambda slugs: slugs)
     except RenderError as error:
         assert str(error)
+        # "clock" only when the machine is too loaded for the budget to speak first.
+        assert error.reason in {"budget", "size", "nesting", "table", "links", "clock"}
     else:
         assert_safe(result.html)
     preview = markdownify_preview(text)
