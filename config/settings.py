@@ -146,6 +146,16 @@ if TASKS_BACKEND == "rq":
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
 
+# With REDIS_URL, the cache (and so rate-limit counters) is shared by every app process.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "commonplace"),
+        }
+    }
+
 AUTH_USER_MODEL = "accounts.User"
 # A member's public page is the wiki's (it lists their work); accounts stays a leaf.
 ABSOLUTE_URL_OVERRIDES = {
