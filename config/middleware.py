@@ -91,4 +91,4 @@ class SiteNotFoundPageMiddleware:
     @staticmethod
     def _site_404(request: HttpRequest, exception: Http404) -> HttpResponse:
         handler = get_resolver().resolve_error_handler(404)
-        return handler(request, exception)
+        return handler(request, exception)  # type: ignore[call-arg]

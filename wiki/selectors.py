@@ -92,7 +92,9 @@ def related_for_slugs(slugs) -> list[RelatedTerm]:
         term = found.get(slug) or moved.get(slug)
         items.append(
             RelatedTerm(
-                slug=slug, title=term.title if term else None, current_slug=term and term.slug
+                slug=slug,
+                title=term.title if term else None,
+                current_slug=term.slug if term else None,
             )
         )
     return items

@@ -72,7 +72,7 @@ def test_15_titles_categories_and_tags_in_any_script_work_end_to_end(client, tit
     assert client.get(term.get_absolute_url()).status_code == 200
     assert client.get(reverse("wiki:category_detail", args=[term.category.slug])).status_code == 200
     assert "wikilink-missing" not in linking.body_html
-    assert [hit.term.pk for hit in search(title)[:5]][0] == term.pk
+    assert search(title)[:5][0].term.pk == term.pk
 
 
 def test_15_a_non_latin_seed_imports(tmp_path):
