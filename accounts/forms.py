@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 
 from .models import User
@@ -60,3 +61,40 @@ class ProfileForm(forms.Form):
         if name:
             run_name_validators("ACCOUNTS_DISPLAY_NAME_VALIDATORS", name, user=self.member)
         return name
+
+
+class LoginForm(AuthenticationForm):
+    """Log in; a deactivated member who gives the right password is told the account is
+    deactivated, not that the password is wrong.
+
+    ``ModelBackend`` does not authenticate inactive users at all, so Django's form can only
+    say "incorrect". This checks the password of an inactive account itself, here only
+    (``AllowAllUsersModelBackend``'s semantics without installing it, which would also
+    keep a deactivated member's existing sessions valid), and only after authentication
+    failed, so the backends (and the login lockout among them) run as before. Someone
+    without the password learns nothing about the account.
+    """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "inactive": "This account has been deactivated, so it cannot log in. "
+        "If you think this is a mistake, contact the site's staff.",
+    }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if error.code == "invalid_login" and (inactive := self._inactive_user()):
+                self.confirm_login_allowed(inactive)  # raises "inactive"
+            raise
+
+    def _inactive_user(self) -> User | None:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not username or not password:
+            return None
+        user = User._default_manager.filter(
+            **{User.USERNAME_FIELD: username}, is_active=False
+        ).first()
+        return user if user is not None and user.check_password(password) else None

@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.utils.functional import lazy
 
 from . import views
+from .forms import LoginForm
 
 app_name = "accounts"
 
@@ -10,7 +13,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
+            template_name="accounts/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
@@ -36,6 +41,8 @@ urlpatterns = [
             template_name="accounts/password_reset_form.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
+            # The site's name, not the host the request came in on (no contrib.sites).
+            extra_email_context={"site_name": lazy(lambda: settings.SITE_NAME, str)()},
             success_url=reverse_lazy("accounts:password_reset_done"),
         ),
         name="password_reset",
