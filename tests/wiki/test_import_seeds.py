@@ -148,6 +148,7 @@ def test_bad_file_does_not_stop_the_others(tmp_path):
     assert code == 1
     assert "a-bad.md" in err
     assert "created 1, updated 0, unchanged 0, failed 1" in out
+    assert "1 file could not be imported" in err and "(s)" not in err
     assert Term.objects.filter(slug="tacit-knowledge").exists()
 
 
@@ -158,6 +159,7 @@ def test_two_files_with_the_same_slug_both_fail(tmp_path):
     assert code == 1
     assert "same slug 'tacit-knowledge'" in err
     assert "one.md" in err and "two.md" in err
+    assert "2 files could not be imported" in err
     assert Term.objects.count() == 0
 
 

@@ -79,7 +79,11 @@ class Command(BaseCommand):
         )
         self.stdout.write(summary)
         if counts["failed"]:
-            raise CommandError(f"{counts['failed']} file(s) could not be imported", returncode=1)
+            failed = counts["failed"]
+            raise CommandError(
+                f"{failed} {'file' if failed == 1 else 'files'} could not be imported",
+                returncode=1,
+            )
 
     def _import(self, counts: Counter, path: Path, doc: TermData, *, dry_run: bool) -> None:
         name = safe_name(path.name)
