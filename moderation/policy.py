@@ -123,7 +123,7 @@ def role(user: AnyUser) -> str:
 def trust_rule() -> str:
     days = settings.MODERATION_TRUSTED_MIN_DAYS
     edits = settings.MODERATION_TRUSTED_MIN_EDITS
-    return f"members for at least {days} days with at least {edits} published edits"
+    return f"at least {days} days a member, with at least {edits} published edits"
 
 
 # -- Blocks ----------------------------------------------------------------------------------
@@ -207,18 +207,18 @@ def meets_level(user: AnyUser, level: str) -> bool:
 
 
 def protection_message(protection: Protection) -> str:
-    who = (
-        "moderators"
-        if protection.level == Level.MODERATORS
-        else f"trusted members ({trust_rule()}) and moderators"
-    )
     until = f" until {_when(protection.expires_at)}" if protection.expires_at else ""
+    moderators = protection.level == Level.MODERATORS
     if protection.review:
-        return (
-            f"This term is protected{until}: edits by members other than {who} wait for a "
-            f"moderator's review before readers see them. Reason: {protection.reason}"
+        who = (
+            "anyone but a moderator" if moderators else f"members not yet trusted ({trust_rule()})"
         )
-    return f"This term is protected{until}: only {who} may edit it. Reason: {protection.reason}"
+        rule = f"changes by {who} wait for a moderator's review before readers see them"
+    elif moderators:
+        rule = "only moderators may edit it"
+    else:
+        rule = f"only trusted members ({trust_rule()}) and moderators may edit it"
+    return f"This term is protected{until}: {rule}. Reason: {protection.reason}"
 
 
 def edit_decision(user: AnyUser, term: Term | None) -> Decision:

@@ -1,27 +1,49 @@
 """``{% load moderation_log %}``: a log entry's before/after state, readable."""
 
+from datetime import datetime
+
 from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
 register = template.Library()
 
 
 @register.filter
 def state_items(state) -> list[tuple[str, str]]:
-    """``{"level": "trusted", "review": False}`` -> [("level", "trusted"), ("review", "no")]."""
+    """``{"level": "trusted", "review": False}`` -> [("level", "trusted"), ("review", "no")];
+    empty values are left out, timestamps are shown as dates."""
     if not isinstance(state, dict):
         return []
-    return [(key.replace("_", " "), _display(value)) for key, value in state.items()]
+    return [
+        (key.replace("_", " "), _display(value))
+        for key, value in state.items()
+        if value is not None and value != ""
+    ]
 
 
 def _display(value) -> str:
-    if value is None or value == "":
-        return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str):
+        return _date(value) or value
     if isinstance(value, dict):
-        return ", ".join(f"{k} {_display(v)}" for k, v in value.items())
+        return ", ".join(f"{k} {_display(v)}" for k, v in value.items() if v is not None)
     if isinstance(value, list):
         shown = [_display(item) for item in value[:20]]
         more = f" … and {len(value) - 20} more" if len(value) > 20 else ""
         return "; ".join(shown) + more if shown else "none"
     return str(value)
+
+
+def _date(value: str) -> str:
+    """An ISO 8601 timestamp (as the log stores them) as "4 Dec 2026, 14:15"; else ""."""
+    if len(value) < 19 or value[4] != "-" or "T" not in value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return ""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return format_date(moment, "j M Y, H:i")
