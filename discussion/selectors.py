@@ -73,7 +73,7 @@ def term_discussion(
     )
     discussion = Discussion(
         term=term,
-        threads=assemble_threads(comments, term=term),
+        threads=assemble_threads(comments),
         page=page,
         comment_count=counts["shown"],
     )
@@ -83,17 +83,22 @@ def term_discussion(
     return discussion
 
 
-def assemble_threads(comments, *, term: Term | None = None) -> list[Comment]:
+def assemble_threads(comments) -> list[Comment]:
     """Top-level comments, each with ``children`` (and theirs), in the order written.
 
-    ``comments`` must list every parent before its replies (creation order does).
+    ``comments`` must list every parent before its replies (creation order does). Each comment
+    also gets ``reply_to`` (its parent, for "in reply to NAME") and its author's URL, reversed
+    once per author rather than once per comment.
     """
     threads: list[Comment] = []
     by_id: dict[int, Comment] = {}
+    author_urls: dict[int, str] = {}
     for comment in comments:
-        if term is not None:
-            comment.term = term  # the same term for all; saves a join per row
         comment.children = []
+        comment.reply_to = by_id.get(comment.parent_id)
+        if comment.author_id not in author_urls:
+            author_urls[comment.author_id] = str(comment.author.get_absolute_url())
+        comment.author_url = author_urls[comment.author_id]
         by_id[comment.pk] = comment
         if comment.display_parent_id is None:
             threads.append(comment)
@@ -121,7 +126,17 @@ def comment_page_number(comment: Comment) -> int:
 
 
 def comment_for_view(pk: int) -> Comment | None:
-    return Comment.objects.for_thread().select_related("term").filter(pk=pk).first()
+    """One comment with what its box shows, its term and the author it replies to."""
+    comment = (
+        Comment.objects.select_related("author", "promotion__revision", "term", "parent__author")
+        .defer("term__body", "term__body_html", "term__toc", "parent__body", "parent__body_html")
+        .filter(pk=pk)
+        .first()
+    )
+    if comment is not None:
+        comment.reply_to = comment.parent
+        comment.author_url = str(comment.author.get_absolute_url())
+    return comment
 
 
 def comment_counts(term_ids: list[int]) -> dict[int, int]:

@@ -7,6 +7,9 @@ from .views import comments, follows, notifications, promote, recent, reports
 
 app_name = "discussion"
 
+# A comment's actions sit below its permalink (comments/<pk>/reply/ ...): the thread template
+# builds them from ``Comment.get_absolute_url`` instead of reversing each one.
+
 urlpatterns = [
     path("recent/", recent.recent, name="recent"),
     path("recent/feed/", feeds.recent_feed, name="recent_feed"),

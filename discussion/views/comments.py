@@ -8,7 +8,6 @@ page, so nothing reloads. Every write is one call into ``discussion.services``.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
@@ -27,6 +26,7 @@ from .common import (
     box_response,
     comment_context,
     comment_or_404,
+    member_required,
     page_or_fragment,
     permalink,
     require,
@@ -34,7 +34,7 @@ from .common import (
 
 
 @require_POST
-@login_required
+@member_required
 @rate_limited("comment")
 def comment_create(request, slug: str):
     """A new comment, or a reply when the form carries ``parent``."""
@@ -65,7 +65,7 @@ def comment_create(request, slug: str):
     )
 
 
-@login_required
+@member_required
 def comment_reply(request, pk: int):
     """The reply form: a page of its own, or (htmx) a fragment under the comment."""
     parent = comment_or_404(pk)
@@ -83,7 +83,7 @@ def comment_reply(request, pk: int):
     )
 
 
-@login_required
+@member_required
 @rate_limited("comment")
 def comment_edit(request, pk: int):
     comment = comment_or_404(pk)
@@ -113,7 +113,7 @@ def comment_edit(request, pk: int):
     )
 
 
-@login_required
+@member_required
 def comment_delete(request, pk: int):
     """Confirm on GET, delete on POST: the text goes, the replies stay."""
     comment = comment_or_404(pk)

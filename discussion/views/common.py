@@ -3,10 +3,13 @@ either a full page (no JavaScript) or an htmx fragment from the same view."""
 
 from __future__ import annotations
 
+import functools
+
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from .. import selectors
 from ..access import mark_permissions, may_for
@@ -14,6 +17,22 @@ from ..models import Comment
 
 # Invalid form input: a 4xx that htmx still swaps in (see the htmx-config meta in base.html).
 FORM_ERROR_STATUS = 422
+
+
+def member_required(view):
+    """``login_required`` that also serves htmx: a fragment request from a member whose session
+    ended sends the whole page to the login page, instead of swapping the login form into it."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.htmx:
+            target = request.htmx.current_url_abs_path or request.get_full_path()
+            return HttpResponseClientRedirect(redirect_to_login(target).url)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped
 
 
 def comment_or_404(pk: int) -> Comment:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,17 +11,17 @@ from wiki.models import Term
 
 from .. import services
 from ..access import may_for
-from .common import require
+from .common import member_required, require
 
 
 @require_POST
-@login_required
+@member_required
 def term_follow(request, slug: str):
     return _set_following(request, slug, following=True)
 
 
 @require_POST
-@login_required
+@member_required
 def term_unfollow(request, slug: str):
     return _set_following(request, slug, following=False)
 

@@ -4,7 +4,6 @@ the settings that decide what they follow and whether mail is sent."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -12,11 +11,12 @@ from django.views.decorators.http import require_POST
 from .. import selectors, services
 from ..forms import MemberSettingsForm
 from ..models import Notification
+from .common import member_required
 
 PER_PAGE = 50
 
 
-@login_required
+@member_required
 def notification_list(request):
     notifications = selectors.member_notifications(request.user)
     page = Paginator(notifications, PER_PAGE).get_page(request.GET.get("page"))
@@ -29,7 +29,7 @@ def notification_list(request):
 
 
 @require_POST
-@login_required
+@member_required
 def notification_open(request, pk: int):
     """Mark one notification read and go to what it is about."""
     notification = get_object_or_404(Notification.objects.for_list(), pk=pk, recipient=request.user)
@@ -38,7 +38,7 @@ def notification_open(request, pk: int):
 
 
 @require_POST
-@login_required
+@member_required
 def notifications_read(request):
     """Mark all read, or one term's (``term``), or one (``notification``)."""
     term_id = _int(request.POST.get("term"))
@@ -50,7 +50,7 @@ def notifications_read(request):
     return redirect("discussion:notification_list")
 
 
-@login_required
+@member_required
 def notification_settings(request):
     instance = services.settings_for(request.user)
     form = MemberSettingsForm(request.POST or None, instance=instance)

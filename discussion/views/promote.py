@@ -4,7 +4,6 @@ comment quoted at the end, and saving goes through the one write path (``comment
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -18,10 +17,10 @@ from wiki.views.edit import CONFLICT_DIFF_LINES, CONFLICT_REGION_LINES
 
 from .. import services
 from ..forms import promotion_initial
-from .common import comment_or_404, permalink, require
+from .common import comment_or_404, member_required, permalink, require
 
 
-@login_required
+@member_required
 @rate_limited("edit")
 def comment_promote(request, pk: int):
     comment = comment_or_404(pk)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
 from moderation import policy
@@ -17,6 +16,7 @@ from .common import (
     FORM_ERROR_STATUS,
     comment_context,
     comment_or_404,
+    member_required,
     page_or_fragment,
     permalink,
     require,
@@ -25,7 +25,7 @@ from .common import (
 THANKS = "Thank you: the moderators will look at it."
 
 
-@login_required
+@member_required
 @rate_limited("report")
 def comment_report(request, pk: int):
     comment = comment_or_404(pk)
@@ -52,7 +52,7 @@ def comment_report(request, pk: int):
     )
 
 
-@login_required
+@member_required
 @rate_limited("report")
 def revision_report(request, slug: str, number: int):
     revision = get_object_or_404(

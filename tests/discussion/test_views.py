@@ -358,3 +358,34 @@ def test_listings_show_comment_counts(client, term):
     make_comment(term)
     make_comment(term)
     assert "2 comments</a>" in _html(client.get(reverse("wiki:term_list")))
+
+
+def test_odd_addresses_get_a_4xx_never_a_500(browser_client, alice, term):
+    huge = 10**20
+    for url in (
+        f"/comments/{huge}/",
+        f"/comments/{huge}/reply/",
+        f"/comments/{huge}/edit/",
+        "/terms/no-such-term/discussion/feed/",
+        f"/terms/{term.slug}/revisions/{huge}/report/",
+    ):
+        assert browser_client.get(url).status_code == 404, url
+    assert browser_client.post(f"/notifications/{huge}/open/").status_code == 404
+    assert browser_client.post("/terms/no-such-term/comments/", {"body": "x"}).status_code == 404
+    for query in ("?comments=abc", "?comments=-1", "?comments=99999999999999999999"):
+        assert browser_client.get(term.get_absolute_url() + query).status_code == 200
+    for query in ("?page=abc", "?kind=%00", "?category=" + "x" * 500):
+        assert browser_client.get("/recent/" + query).status_code == 200
+    response = browser_client.post("/notifications/read/", {"term": "9" * 30})
+    assert response.status_code == 302
+
+
+def test_an_htmx_request_after_the_session_ended_goes_to_the_login_page(client, term, htmx):
+    comment = make_comment(term)
+    response = client.get(
+        reverse("discussion:comment_reply", args=[comment.pk]),
+        HTTP_HX_CURRENT_URL=f"http://testserver{term.get_absolute_url()}",
+        **htmx,
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/login/?next=/terms/tacit-knowledge/"
