@@ -120,7 +120,7 @@ class Block(models.Model):
 
     @property
     def target_label(self) -> str:
-        return self.user.get_username() if self.user_id else self.ip_range
+        return self.user.get_username() if self.user is not None else self.ip_range
 
     @property
     def is_active(self) -> bool:
@@ -326,4 +326,4 @@ class NameKey(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.key!r}"
+        return f"{self.kind} {self.folded!r}"

@@ -14,9 +14,10 @@ user (and term) object, so a page asking several times costs one query per quest
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Q
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from wiki.models import Term
 
     AnyUser = User | AnonymousUser
+
+T = TypeVar("T")
 
 READER, MEMBER, TRUSTED, MODERATOR, ADMIN = "reader", "member", "trusted", "moderator", "admin"
 ROLE_ORDER = (READER, MEMBER, TRUSTED, MODERATOR, ADMIN)
@@ -54,6 +57,19 @@ class Decision:
 ALLOWED = Decision(True)
 
 
+def _memo(obj: Any, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per object: a request's user and term carry their answers."""
+    cache = obj.__dict__
+    if name not in cache:
+        cache[name] = compute()
+    return cache[name]
+
+
+def forget(obj: Any, name: str) -> None:
+    """Drop a remembered answer (after a service changed it)."""
+    obj.__dict__.pop(name, None)
+
+
 # -- Roles ---------------------------------------------------------------------------------
 
 
@@ -71,12 +87,10 @@ def is_moderator(user: AnyUser) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    if not hasattr(user, "_moderation_moderator"):
-        user._moderation_moderator = _has_moderate_permission(user)
-    return user._moderation_moderator
+    return _memo(user, "_moderation_moderator", lambda: _has_moderate_permission(user))
 
 
-def _has_moderate_permission(user: User) -> bool:
+def _has_moderate_permission(user: AnyUser) -> bool:
     """One query, directly or through a group (``has_perm`` would load every permission)."""
     from django.contrib.auth.models import Permission
 
@@ -94,9 +108,7 @@ def is_trusted(user: AnyUser) -> bool:
         return False
     if is_moderator(user):
         return True
-    if not hasattr(user, "_moderation_trusted"):
-        user._moderation_trusted = _earned_trust(user)
-    return user._moderation_trusted
+    return _memo(user, "_moderation_trusted", lambda: _earned_trust(user))  # type: ignore[arg-type]
 
 
 def _earned_trust(user: User) -> bool:
@@ -133,13 +145,15 @@ def active_block(user: AnyUser) -> Block | None:
     """The member's block in force now, if any (the one that lasts longest)."""
     if not user.is_authenticated:
         return None
-    if not hasattr(user, "_moderation_block"):
-        blocks = list(Block.objects.active().filter(user=user).order_by("-created_at"))
-        indefinite = [b for b in blocks if b.expires_at is None]
-        user._moderation_block = (
-            indefinite[0] if indefinite else max(blocks, key=lambda b: b.expires_at, default=None)
-        )
-    return user._moderation_block
+    return _memo(user, "_moderation_block", lambda: _longest_block(user))
+
+
+def _longest_block(user: AnyUser) -> Block | None:
+    blocks = list(Block.objects.active().filter(user=user).order_by("-created_at"))
+    indefinite = [b for b in blocks if b.expires_at is None]
+    if indefinite:
+        return indefinite[0]
+    return max(blocks, key=lambda b: b.expires_at or timezone.now(), default=None)
 
 
 def block_message(block: Block) -> str:
@@ -193,11 +207,11 @@ def protection_for(term: Term) -> Protection | None:
     if "protection" in term._state.fields_cache:  # select_related("protection") saved a query
         joined = term._state.fields_cache["protection"]
         return joined if joined is not None and joined.is_active else None
-    if not hasattr(term, "_moderation_protection"):
-        term._moderation_protection = (
-            Protection.objects.active().select_related("created_by").filter(term=term).first()
-        )
-    return term._moderation_protection
+    return _memo(
+        term,
+        "_moderation_protection",
+        lambda: Protection.objects.active().select_related("created_by").filter(term=term).first(),
+    )
 
 
 def meets_level(user: AnyUser, level: str) -> bool:

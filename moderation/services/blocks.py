@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.shortcuts import resolve_url
 from django.utils import timezone
 
 from .. import policy
@@ -60,13 +61,12 @@ def member_block(
             target_type="member",
             target_id=member.pk,
             target_label=member.get_username(),
-            target_url=member.get_absolute_url(),
+            target_url=resolve_url(member),
             reason=reason,
             before={"active_blocks": earlier},
             after=_state(block),
         )
-    if hasattr(member, "_moderation_block"):
-        del member._moderation_block
+    policy.forget(member, "_moderation_block")
     return block
 
 
@@ -119,7 +119,7 @@ def block_lift(*, block: Block, moderator: User, reason: str = "") -> Block:
             target_type="member" if member else "ip_range",
             target_id=member.pk if member else block.ip_range,
             target_label=member.get_username() if member else block.ip_range,
-            target_url=member.get_absolute_url() if member else "",
+            target_url=resolve_url(member) if member else "",
             reason=" ".join(reason.split()),
             before=before,
             after=_state(block),

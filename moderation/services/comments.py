@@ -18,7 +18,7 @@ from .log import log_action, when
 if TYPE_CHECKING:
     from accounts.models import User
 
-MAX_REASON_LENGTH = Comment._meta.get_field("hidden_reason").max_length
+MAX_REASON_LENGTH: int = Comment._meta.get_field("hidden_reason").max_length or 300
 
 
 def _state(comment: Comment) -> dict:

@@ -80,7 +80,7 @@ def term_protect(
             before=before,
             after=_state(protection),
         )
-    term._moderation_protection = protection
+    policy.forget(term, "_moderation_protection")
     return protection
 
 
@@ -103,4 +103,4 @@ def term_unprotect(*, term: Term, moderator: User, reason: str) -> None:
             before=before,
             after={"protected": False},
         )
-    term._moderation_protection = None
+    policy.forget(term, "_moderation_protection")

@@ -39,12 +39,14 @@ def _close(report: Report, moderator: User, note: str, status: str, action: str)
         report.resolved_at = timezone.now()
         report.resolution_note = note
         report.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
-        if report.comment_id:
-            what, url = f"comment {report.comment_id}", report.comment.get_absolute_url()
-            term = report.comment.term
-        else:
-            what, url = f"revision {report.revision.number}", report.revision.get_absolute_url()
-            term = report.revision.term
+        comment, revision = report.comment, report.revision
+        if comment is not None:
+            what, url, term = f"comment {comment.pk}", comment.get_absolute_url(), comment.term
+        elif revision is not None:
+            what, url = f"revision {revision.number}", revision.get_absolute_url()
+            term = revision.term
+        else:  # the database's check constraint makes this impossible
+            raise ModerationError("This report names nothing.")
         log_action(
             action=action,
             moderator=moderator,

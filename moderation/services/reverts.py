@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.shortcuts import resolve_url
 from django.utils import timezone
 
 from config.tasks import enqueue_on_commit
@@ -87,7 +88,7 @@ def term_rollback(
             ) from conflict
         except TermWriteError as error:
             raise ModerationError(f"The rollback cannot be saved: {error}") from error
-        if not result.changed:
+        if result.revision is None:
             raise ModerationError(
                 f"The edits by {_name(editor)} left the content as revision {target.number} "
                 "had it: nothing to roll back."
@@ -134,7 +135,7 @@ def bulk_revert_request(
             target_type="member",
             target_id=member.pk,
             target_label=member.get_username(),
-            target_url=member.get_absolute_url(),
+            target_url=resolve_url(member),
             reason=reason,
             before={
                 "since": when(since),
@@ -163,7 +164,7 @@ def bulk_revert_run(*, job_id: int) -> BulkRevert:
     results = []
     for item in bulk_revert_plan(member=member, since=job.since):
         row = {"title": item.term.title, "slug": item.term.slug, "edits": item.edits}
-        if not item.will_revert:
+        if not item.will_revert or item.target_number is None:
             results.append({**row, "outcome": "skipped", "note": item.skip_reason})
             continue
         target = Revision.objects.get(term=item.term, number=item.target_number)

@@ -48,18 +48,18 @@ def report_list(request):
 
 def _attach_diffs(reports) -> None:
     """Each reported revision with the diff it made, its parents fetched in one query."""
-    wanted = {(r.revision.term_id, r.revision.parent_number) for r in reports if r.revision_id}
-    parents = {}
+    revisions = [r.revision for r in reports if r.revision is not None]
+    wanted = {(revision.term_id, revision.parent_number) for revision in revisions}
+    parents: dict[tuple[int, int | None], Revision] = {}
     if wanted:
         terms = {term_id for term_id, _ in wanted}
         numbers = {number for _, number in wanted if number}
-        for parent in Revision.objects.filter(term_id__in=terms, number__in=numbers):
-            parents[(parent.term_id, parent.number)] = parent
+        for found in Revision.objects.filter(term_id__in=terms, number__in=numbers):
+            parents[(found.term_id, found.number)] = found
     for report in reports:
-        if report.revision_id:
-            revision = report.revision
-            parent = parents.get((revision.term_id, revision.parent_number))
-            report.diff = diff_snapshots(parent, revision) if parent else None
+        if report.revision is not None:
+            parent = parents.get((report.revision.term_id, report.revision.parent_number))
+            report.diff = diff_snapshots(parent, report.revision) if parent else None
 
 
 @require_POST
