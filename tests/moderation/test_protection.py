@@ -154,6 +154,9 @@ def test_under_review_the_editor_says_the_change_waits_and_readers_see_the_old_t
     assert "Your change waits for review" in html and "Newbie text." not in html
     change = PendingChange.objects.get()
     assert change.body == "Newbie text." and change.base_number == 1 and change.summary == "clarify"
+    editor = client.get("/terms/alpha/edit/").content.decode()
+    assert "You have 1 change to this term waiting for review" in editor
+    assert f"/moderation/pending/{change.pk}/" in editor
     client.logout()
     assert "Newbie text." not in client.get("/terms/alpha/").content.decode()
     client.force_login(moderator)

@@ -1,4 +1,5 @@
-"""``{% load moderation_log %}``: a log entry's before/after state, readable."""
+"""``{% load moderation %}``: a log entry's before/after state, readable; a member's own
+changes waiting for review."""
 
 from datetime import datetime
 
@@ -6,7 +7,20 @@ from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from ..models import PendingChange
+
 register = template.Library()
+
+
+@register.simple_tag
+def pending_changes_by(user, term) -> list:
+    """``{% pending_changes_by user term as mine %}``: the member's changes to ``term`` that
+    wait for review (one query, on the edit page only)."""
+    if not user.is_authenticated or term is None:
+        return []
+    return list(
+        PendingChange.objects.waiting().filter(author=user, term=term).only("pk", "created_at")
+    )
 
 
 @register.filter
