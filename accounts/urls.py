@@ -4,7 +4,7 @@ from django.urls import path, reverse_lazy
 from django.utils.functional import lazy
 
 from . import views
-from .forms import LoginForm
+from .forms import LoginForm, QueuedPasswordResetForm
 
 app_name = "accounts"
 
@@ -38,6 +38,7 @@ urlpatterns = [
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=QueuedPasswordResetForm,
             template_name="accounts/password_reset_form.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",

@@ -131,8 +131,9 @@ def test_password_change(member_client, member):
     assert member.check_password("another good passphrase")
 
 
-def test_password_reset_by_email(client, member):
-    response = client.post("/password/reset/", {"email": "alice@example.org"})
+def test_password_reset_by_email(client, member, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the mail is sent by a task
+        response = client.post("/password/reset/", {"email": "alice@example.org"})
     assert response["Location"] == "/password/reset/sent/"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
