@@ -13,6 +13,7 @@ preview comes from the cache and costs no render and no count).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import math
@@ -70,12 +71,15 @@ class Refusal:
 def hit(action: str, keys: Iterable[str]) -> Refusal | None:
     """Count one ``action`` for each client key, or refuse it if any key is at its limit.
 
-    A refused attempt is not counted, so a member who waits as told is let in again.
+    Each counter is incremented first (atomic in Redis), so two processes racing for the last
+    slot cannot both get it; a refused attempt is then taken back, so a member who waits as
+    told is let in again.
     """
     per_minute, per_hour = setting("MODERATION_RATE_LIMITS")[action]
     limits = dict(zip((name for name, _ in WINDOWS), (per_minute, per_hour), strict=True))
     t = now()
-    counters: list[tuple[str, int]] = []
+    counted: list[str] = []
+    refusal = None
     for key in keys:
         for window, seconds in WINDOWS:
             limit = limits[window]
@@ -83,16 +87,28 @@ def hit(action: str, keys: Iterable[str]) -> Refusal | None:
                 continue
             bucket = int(t // seconds)
             cache_key = f"ratelimit:{action}:{window}:{key}:{bucket}"
-            if (cache.get(cache_key) or 0) >= limit:
-                return Refusal(action, window, limit, max(1, math.ceil((bucket + 1) * seconds - t)))
-            counters.append((cache_key, seconds))
-    for cache_key, seconds in counters:
-        if not cache.add(cache_key, 1, timeout=seconds + 5):
-            try:
-                cache.incr(cache_key)
-            except ValueError:  # expired between add and incr
-                cache.set(cache_key, 1, timeout=seconds + 5)
-    return None
+            counted.append(cache_key)
+            if _increment(cache_key, seconds + 5) > limit:
+                retry_after = max(1, math.ceil((bucket + 1) * seconds - t))
+                refusal = Refusal(action, window, limit, retry_after)
+                break
+        if refusal is not None:
+            break
+    if refusal is not None:
+        for cache_key in counted:
+            with contextlib.suppress(ValueError):  # expired meanwhile: nothing to take back
+                cache.decr(cache_key)
+    return refusal
+
+
+def _increment(cache_key: str, timeout: int) -> int:
+    if cache.add(cache_key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=timeout)
+        return 1
 
 
 def request_keys(request: HttpRequest) -> list[str]:
