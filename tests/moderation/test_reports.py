@@ -113,3 +113,24 @@ def test_hiding_needs_a_reason_and_a_moderator(client, moderator, reported):
     response = client.post(f"/moderation/comments/{comment.pk}/hide/", {"reason": " "})
     assert response.status_code == 200
     assert Comment.objects.get(pk=comment.pk).hidden_at is None
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_the_queue_query_count_does_not_grow(moderator_client, n, django_assert_num_queries):
+    term = make_term("Alpha", body="One.\n", author=make_user("writer"))
+    for i in range(n):
+        author = make_user(f"author{i}")
+        edit_term(term, author=author, body=f"One.\nLine {i}.\n")
+        comment = discussion.comment_create(term=term, author=author, body=f"c{i}", parent=None)
+        reporter = make_user(f"reporter{i}")
+        discussion.report_create(reporter=reporter, reason="x", comment=comment)
+        discussion.report_create(
+            reporter=reporter, reason="y", revision=term.revisions.get(number=i + 2)
+        )
+    moderator_client.get("/moderation/reports/")  # warm the session and the user
+    with django_assert_num_queries(QUEUE_QUERIES):
+        page = moderator_client.get("/moderation/reports/")
+    assert page.content.decode().count('class="card mod-report"') == min(2 * n, 20)
+
+
+QUEUE_QUERIES = 7
