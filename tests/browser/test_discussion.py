@@ -165,3 +165,34 @@ def test_term_page_on_a_phone(browser, live_server, members):
     )
     assert not overflow
     screenshot(phone, "discussion-phone")
+
+
+def test_edit_delete_and_report_without_a_reload(browser, live_server, members):
+    term = members
+    alice_comment = make_comment(term, author=make_user("carol"), body="Carol's point.")
+    page = _member(browser, live_server, "alice")
+    page.goto("/terms/tacit-knowledge/")
+    page.get_by_label("Add a comment").fill("My first wording.")
+    page.get_by_role("button", name="Post comment").click()
+    mine = page.locator(".comment-box", has_text="My first wording.")
+    mine.wait_for()
+    _mark(page)
+
+    mine.get_by_role("link", name="Edit").click()
+    page.get_by_label("Edit your comment").fill("My second wording.")
+    page.get_by_role("button", name="Save").click()
+    edited = page.locator(".comment-box", has_text="My second wording.")
+    edited.wait_for()
+    assert edited.locator(".comment-edited").is_visible()
+
+    edited.get_by_role("link", name="Delete").click()
+    page.get_by_role("button", name="Delete").click()
+    page.locator(".comment-placeholder", has_text="deleted by its author").wait_for()
+
+    carol = page.locator(f"#comment-{alice_comment.pk}-box")
+    carol.get_by_role("link", name="Report").click()
+    page.get_by_label("What is wrong with it?").fill("Off topic.")
+    page.get_by_role("button", name="Send report").click()
+    carol.get_by_text("the moderators will look at it").wait_for()
+    assert _still_marked(page)
+    assert not page.errors
