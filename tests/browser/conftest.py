@@ -22,9 +22,6 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-# Playwright's sync API runs an event loop in the test thread; the ORM calls that tests and
-# fixtures make around it are still synchronous, so Django's async guard must stand aside.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -43,7 +40,21 @@ def _missing(reason: str):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _sync_orm_beside_playwright():
+    """Playwright's sync API runs an event loop in the test thread; the ORM calls that tests
+    and fixtures make around it are still synchronous, so Django's async guard stands aside,
+    for the browser tests only."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def browser(_sync_orm_beside_playwright):
     executable = chromium_path()
     if executable is None:
         _missing("Chromium not found: apt-get install -y chromium")
