@@ -17,6 +17,10 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# Local commands run with DEBUG on unless told otherwise: with DEBUG off the settings refuse
+# the development secret key (production sets SECRET_KEY).
+run seed migrate: export DEBUG ?= 1
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.urls import get_resolver
 
 # Same-origin everything; images may come from anywhere over HTTPS (Markdown image links).
@@ -23,11 +24,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 class RejectNulMiddleware:
-    """NUL characters are never meaningful in a wiki address.
+    """NUL characters are never meaningful in a request, and PostgreSQL refuses them in text.
 
-    In the path they get a 400; in query parameters they are dropped, so a search for
-    "a\x00b" is a search for "ab". PostgreSQL refuses NUL in text, so without this every view
-    that filters on a parameter would have to clean it or fail with a 500.
+    In the path they get a 400. Everywhere else they are dropped before any view, session
+    or login handler sees them: query parameters (a search for "a\x00b" is a search for
+    "ab"), form fields, cookies (a session key with a NUL is then simply unknown) and
+    headers (django-axes stores the User-Agent of a failed log-in). Without this, every
+    place that stores or filters on request text would have to clean it or answer 500 on
+    PostgreSQL, while SQLite quietly accepts it.
     """
 
     def __init__(self, get_response):
@@ -38,15 +42,44 @@ class RejectNulMiddleware:
             return HttpResponseBadRequest(
                 "The address contains a NUL character.", content_type="text/plain"
             )
-        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
-            "QUERY_STRING", ""
-        ):
-            cleaned = QueryDict(mutable=True)
-            for key, values in request.GET.lists():
-                cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
-            cleaned._mutable = False
-            request.GET = cleaned  # type: ignore[assignment]
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in query or "%00" in query:
+            request.GET = _without_nul(request.GET)  # type: ignore[assignment]
+        for key, value in list(request.META.items()):
+            if key.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
+                request.META[key] = value.replace("\x00", "")
+        if request.method == "POST" and request.content_type in _FORM_TYPES:
+            try:
+                fields = list(request.POST.lists())
+            except MultiPartParserError:
+                # A broken multipart body (no boundary, truncated): Django raises a plain
+                # exception here, which would otherwise be a 500 wherever POST is first read.
+                return HttpResponseBadRequest(
+                    "The form data could not be read.", content_type="text/plain"
+                )
+            if any(_has_nul(k) or any(map(_has_nul, v)) for k, v in fields):
+                request.POST = _without_nul(request.POST)  # type: ignore[assignment]
         return self.get_response(request)
+
+
+# Bodies Django parses into request.POST; any other body (JSON for the API) is the view's to
+# parse, and the API's schemas drop NUL from every string they accept.
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def _has_nul(value: object) -> bool:
+    return isinstance(value, str) and "\x00" in value
+
+
+def _without_nul(params: QueryDict) -> QueryDict:
+    cleaned = QueryDict(mutable=True)
+    for key, values in params.lists():
+        cleaned.setlist(
+            key.replace("\x00", ""),
+            [v.replace("\x00", "") if isinstance(v, str) else v for v in values],
+        )
+    cleaned._mutable = False
+    return cleaned
 
 
 class ContentSecurityPolicyMiddleware:
@@ -54,9 +87,9 @@ class ContentSecurityPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The admin too: Django's admin templates carry no inline script or style.
         response = self.get_response(request)
-        if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
 
 

@@ -30,8 +30,14 @@ DEBUG = env_bool("DEBUG", False)
 # The "django-insecure-" prefix makes `manage.py check --deploy` flag a forgotten key.
 _DEV_SECRET = "django-insecure-dev-only-key-change-me-in-production-0123456789abcdef"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET)
-if not DEBUG and SECRET_KEY == _DEV_SECRET and env_bool("REQUIRE_SECRET_KEY", False):
-    raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+# Fail closed: with DEBUG off the development key (published in this repository) is refused,
+# so a server started without SECRET_KEY never signs sessions or reset links with it. Local
+# work sets DEBUG=1 (`make run` does); the test suite brings its own key (tests/settings.py).
+if SECRET_KEY == _DEV_SECRET and env_bool("REQUIRE_SECRET_KEY", not DEBUG):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set, and the development key is refused when DEBUG is off. "
+        "Set SECRET_KEY (production) or DEBUG=1 (local development)."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -269,6 +275,23 @@ if env_bool("SECURE_SSL", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    # Whether every subdomain is HTTPS too, and whether the domain is submitted to the
+    # browsers' preload list, are the operator's decisions (README); `check --deploy` warns
+    # (W005, W021) until each is made in the environment, either way.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SILENCED_SYSTEM_CHECKS = [
+        check
+        for name, check in (
+            ("SECURE_HSTS_INCLUDE_SUBDOMAINS", "security.W005"),
+            ("SECURE_HSTS_PRELOAD", "security.W021"),
+        )
+        if name in os.environ
+    ]
+# X-Forwarded-Proto is believed only behind a proxy that sets it (and drops a client's own);
+# any client can send the header, so trusting it is off unless TRUST_PROXY says so.
+TRUST_PROXY = env_bool("TRUST_PROXY", False)
+if TRUST_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # One handler, on the root logger. Django's default config gives the "django" logger its

@@ -51,8 +51,9 @@ class TermQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> TermQuerySet:
+        # "protection" (moderation's, joined here) lets the page show it without a query.
         return self.select_related(
-            "category", "current_revision", "current_revision__author"
+            "category", "current_revision", "current_revision__author", "protection"
         ).prefetch_related("tags")
 
     def starting_with(self, letter: str) -> TermQuerySet:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.text import slugify
 from taggit.models import Tag
 
 from markup import slugify_title
@@ -13,6 +14,7 @@ from ..content import clean_line
 from ..models import Category
 
 MAX_CATEGORY_SLUG = 100  # Category.slug's column
+MAX_TAG_SLUG = 100  # taggit's Tag.slug column
 
 
 def category_slug(name: str) -> str:
@@ -31,6 +33,44 @@ def canonical_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
         name.casefold(): name for name in Tag.objects.filter(wanted).values_list("name", flat=True)
     }
     return tuple(known.get(tag.casefold(), tag) for tag in tags)
+
+
+def tag_slug(name: str, suffix: str = "") -> str:
+    """taggit's slug for a tag name, cut so that it fits its column with ``suffix`` after it.
+
+    taggit slugifies with NFKC, which can make a slug longer than its name ("ﬃ" -> "ffi"),
+    and adds ``_1``, ``_2`` ... when a slug is taken; left to itself it would store a slug
+    past the column (PostgreSQL refuses it, SQLite keeps it silently).
+    """
+    base = slugify(name, allow_unicode=True)[: MAX_TAG_SLUG - len(suffix)].strip("-_")
+    return (base or "tag") + suffix
+
+
+def tags_for(names: tuple[str, ...]) -> list[Tag]:
+    """The tags called ``names`` (case aside), each made on first use with a bounded slug."""
+    if not names:
+        return []
+    wanted = Q()
+    for name in names:
+        wanted |= Q(name__iexact=name)
+    known = {tag.name.casefold(): tag for tag in Tag.objects.filter(wanted)}
+    return [known.get(name.casefold()) or _new_tag(name) for name in names]
+
+
+def _new_tag(name: str) -> Tag:
+    for attempt in range(100):
+        slug = tag_slug(name, f"_{attempt}" if attempt else "")
+        if Tag.objects.filter(slug=slug).exists():
+            continue
+        try:
+            with transaction.atomic():
+                return Tag.objects.create(name=name, slug=slug)
+        except IntegrityError:
+            # Made at the same moment by another save, under this name or this slug.
+            existing = Tag.objects.filter(name__iexact=name).first()
+            if existing is not None:
+                return existing
+    raise IntegrityError(f"No free slug for the tag {name!r}.")
 
 
 def category_for(name: str) -> Category | None:

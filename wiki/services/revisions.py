@@ -31,7 +31,7 @@ from ..exceptions import EditConflict, MergeConflict, TermWriteError
 from ..merge import merge_term
 from ..models import Category, Revision, SlugRedirect, Term
 from ..signals import revision_saved
-from .categories import canonical_tags, category_for
+from .categories import canonical_tags, category_for, tags_for
 from .links import sync_links
 from .rendering import render_body
 
@@ -39,6 +39,10 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 MAX_SUMMARY_LENGTH = 300
+# The columns a title and a tag go into, counted after normalisation (NFC can make text
+# longer: "\u0958" becomes two characters), where the forms counted before it.
+MAX_TITLE_LENGTH = 200
+MAX_TAG_LENGTH = 100
 # Slugs that a fixed URL already uses under /terms/.
 RESERVED_SLUGS = frozenset({"new"})
 
@@ -144,6 +148,17 @@ def _validate(data: TermData, summary: str) -> str:
         raise TermWriteError(
             f"{data.title!r} is reserved for a page of the site; choose another title.",
             field="title",
+        )
+    if len(data.title) > MAX_TITLE_LENGTH:
+        raise TermWriteError(
+            f"The title is {len(data.title)} characters long once normalised; "
+            f"the limit is {MAX_TITLE_LENGTH}.",
+            field="title",
+        )
+    if any(len(tag) > MAX_TAG_LENGTH for tag in data.tags):
+        raise TermWriteError(
+            f"A tag can be at most {MAX_TAG_LENGTH} characters long once normalised.",
+            field="tags",
         )
     return " ".join(summary.split())[:MAX_SUMMARY_LENGTH]
 
@@ -273,7 +288,7 @@ def _project(
     term.current_revision = revision
     term.revision_number = revision.number
     term.save()
-    term.tags.set(list(data.tags))
+    term.tags.set(tags_for(data.tags))  # bounded slugs: taggit's own would outgrow the column
     sync_links(term, related=data.related, inline=rendered.wikilinks)
     if old_slug:
         SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"term": term})
