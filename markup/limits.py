@@ -12,22 +12,24 @@ deterministic *step budget*, with a clock only as a backstop:
   of one position the inline parser tries (~4 us here). Two rules sit first in
   markdown-it's chains and charge ``MAX_PARSE_STEPS``: the inline one for every position
   the inline parser tries (including look-ahead inside link labels), ``INLINE_STEPS`` where
-  a markup rule may start (``[ ! < & * _``, backtick, backslash) and ``PLAIN_STEPS`` for a
-  line break or a character no costly rule starts with (``: - # = ...``); the block one
-  ``BLOCK_STEPS`` for
-  every block and ``CONTINUATION_STEPS`` for every continued line of a paragraph, list,
-  quote or table (a paragraph's lines are checked twice: setext heading, then paragraph),
-  plus the block tokens made since its last call (table cells) and, inside containers, the
-  line's length (markdown-it rescans a line once per nesting level). Emphasis runs are
-  charged per marker before they are tokenised; ``![``, autolinks, bare URLs and wiki
-  links, which cost more than other positions, are charged more.
-* Plain text is cheap and charged so: a line of text costs about one markup position's
-  worth of block work, not four, so ordinary text (the 30,000 short lines of a 709 KB
-  poem, list of names or log) renders at any size up to ``MAX_BODY_BYTES``; 1 MB of
-  22-byte lines uses ~60% of the budget, 1 MB of seed-like prose ~25%. Only real markup
-  density is refused. The costliest shapes just under the budget take 0.7-1.7 s here, the
-  spread being mostly load from other processes; refusing at the budget takes about as
-  long. ``tests/bench/bench_render.py`` prints the figures.
+  a markup rule may start (``[ ![ < & * _``, backtick, backslash) and ``PLAIN_STEPS`` for
+  a line break or a character no costly rule starts with (``: - # = ! ...``); the block
+  one ``BLOCK_STEPS`` for every block and ``CONTINUATION_STEPS`` for every continued line
+  of a paragraph, list, quote or table (a paragraph's lines are checked twice: setext
+  heading, then paragraph), plus the block tokens made since its last call (table cells)
+  and, inside containers, the line's length (markdown-it rescans a line once per nesting
+  level). Emphasis runs are charged per marker before they are tokenised; ``![``,
+  autolinks, bare URLs and wiki links, which cost more than other positions, are charged
+  more. Every markup charge is four times what it was when the budget was 100,000, so a
+  markup shape is refused at the same size as before.
+* Plain text is charged what it costs (a line of text, ~20 us, is five steps, not
+  sixteen), so ordinary text renders up to ``MAX_BODY_BYTES``: the 30,000 short lines of
+  the 709 KB body that was refused use ~48% of the budget, 1 MB of such 23-byte lines
+  ~68%, 1 MB of seed-like prose ~33%; only bodies of a million bytes in lines shorter than
+  ~16 bytes are refused. Only real markup density is refused. The costliest shapes just
+  under the budget take 0.7-1.7 s on an idle 2-core machine, refusing at the budget about
+  as long; ``tests/bench/bench_render.py`` prints the figures (under load, the clock
+  refuses first, with its own reason).
 * Why not a worker process with a deadline: a budget gives the same answer for the same
   text (a body that saved yesterday does not fail today because the server is busy), needs
   no process per request, and its cost per step is measured by ``tests/bench``. The clock
