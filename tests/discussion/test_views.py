@@ -389,3 +389,13 @@ def test_an_htmx_request_after_the_session_ended_goes_to_the_login_page(client, 
     )
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/login/?next=/terms/tacit-knowledge/"
+
+
+def test_commenting_is_rate_limited_and_the_text_is_kept(browser_client, alice, term, settings):
+    settings.MODERATION_RATE_LIMITS = {"comment": (2, 10)}
+    url = reverse("discussion:comment_create", args=[term.slug])
+    for i in range(2):
+        assert browser_client.post(url, {"body": f"Quick {i}"}).status_code == 302
+    response = browser_client.post(url, {"body": "One too many"})
+    assert response.status_code == 429 and "One too many" in _html(response)
+    assert Comment.objects.count() == 2
