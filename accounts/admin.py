@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import User
+from .models import ApiToken, User
 from .services import ProfileError, profile_update
 
 
@@ -21,3 +21,20 @@ class UserAdmin(DjangoUserAdmin):
                 profile_update(user=obj, display_name=obj.display_name, bio=obj.bio)
             except ProfileError as exc:
                 messages.error(request, f"The bio was not rendered: {exc}")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only: tokens are made and revoked by their members; staff can see that they exist
+    (never the token, which is not stored)."""
+
+    list_display = ("prefix", "name", "user", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("user__username", "prefix", "name")
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -69,4 +69,10 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("members/<str:username>/edit/", views.profile_edit, name="profile_edit"),
+    path("members/<str:username>/tokens/", views.api_token_create, name="api_token_create"),
+    path(
+        "members/<str:username>/tokens/<int:pk>/revoke/",
+        views.api_token_revoke,
+        name="api_token_revoke",
+    ),
 ]

@@ -10,11 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
+from django.views.decorators.http import require_POST
 
+from . import services
 from .forms import ProfileForm, SignupForm
-from .models import User
+from .models import ApiToken, User
 from .services import ProfileError, profile_update
 
 
@@ -33,9 +36,7 @@ def signup(request):
 
 @login_required
 def profile_edit(request, username: str):
-    member = get_object_or_404(User, username=username, is_active=True)
-    if not import_string(settings.ACCOUNTS_CAN_EDIT_PROFILE)(request.user, member):
-        raise PermissionDenied("You can only edit your own profile.")
+    member = _own_profile(request, username)
     initial = {"display_name": member.display_name, "bio": member.bio}
     form = ProfileForm(
         request.POST if request.method == "POST" else None, initial=initial, member=member
@@ -48,7 +49,54 @@ def profile_edit(request, username: str):
         else:
             messages.success(request, "Your profile is saved.")
             return redirect(member)  # type: ignore[call-overload]
-    return render(request, "accounts/profile_form.html", {"form": form, "member": member})
+    return _profile_page(request, member, form)
+
+
+@require_POST
+@login_required
+def api_token_create(request, username: str):
+    """Make a personal API token and show it once, on this response only (never stored)."""
+    member = _own_profile(request, username)
+    try:
+        _token, raw = services.api_token_create(user=member, name=request.POST.get("name", ""))
+    except services.TokenError as error:
+        return _profile_page(request, member, token_error=str(error), status=409)
+    return _profile_page(request, member, new_token=raw, status=201)
+
+
+@require_POST
+@login_required
+def api_token_revoke(request, username: str, pk: int):
+    """Revoking one's own token always works, blocked or not: it only takes power away."""
+    member = get_object_or_404(User, username=username, pk=request.user.pk)
+    token = get_object_or_404(ApiToken, pk=pk, user=member)
+    services.api_token_revoke(token=token)
+    messages.success(request, f"The token {token.prefix}… is revoked.")
+    return redirect("accounts:profile_edit", username=member.username)
+
+
+def _own_profile(request, username: str) -> User:
+    member = get_object_or_404(User, username=username, is_active=True)
+    if not import_string(settings.ACCOUNTS_CAN_EDIT_PROFILE)(request.user, member):
+        raise PermissionDenied("You can only edit your own profile.")
+    return member
+
+
+def _profile_page(request, member, form=None, *, new_token="", token_error="", status=200):
+    """The profile form with the member's API tokens; a new token appears here once, on a
+    response no cache may keep."""
+    if form is None:
+        form = ProfileForm(initial={"display_name": member.display_name, "bio": member.bio})
+    context = {
+        "form": form,
+        "member": member,
+        "tokens": ApiToken.objects.filter(user=member, revoked_at__isnull=True),
+        "new_token": new_token,
+        "token_error": token_error,
+    }
+    response = render(request, "accounts/profile_form.html", context, status=status)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def safe_next_url(request) -> str:

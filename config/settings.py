@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "discussion",
+    "ninja",  # its docs page from its own static files (no CDN), under our CSP
+    "api",
 ]
 
 MIDDLEWARE = [

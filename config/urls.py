@@ -5,6 +5,7 @@ from wiki.views.edit import markdown_preview
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     # Only the preview endpoint of django-markdownx: its image upload is not routed at all.
     path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
     path("", include("accounts.urls")),

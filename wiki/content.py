@@ -51,8 +51,9 @@ class Snapshot(Protocol):
 
 
 def clean_line(value: str) -> str:
-    """One line of text as stored: NFC, runs of white space made one space, trimmed."""
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    """One line of text as stored: NFC, runs of white space made one space, trimmed, no NUL
+    (which PostgreSQL refuses in text, and a seed file or a JSON request can carry)."""
+    return " ".join(unicodedata.normalize("NFC", str(value).replace("\x00", "")).split())
 
 
 def tag_key(tag: str) -> str:
@@ -91,7 +92,8 @@ class TermData:
             "related",
             tuple(dict.fromkeys(r for r in related if r and r != self.slug)),
         )
-        object.__setattr__(self, "body", self.body.replace("\r\n", "\n").replace("\r", "\n"))
+        body = self.body.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+        object.__setattr__(self, "body", body)
 
     @property
     def slug(self) -> str:

@@ -6,12 +6,13 @@ person can act on; the import command adds the file name.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from markup import MAX_BODY_BYTES, slugify_title
+from markup import MAX_BODY_BYTES, MAX_SLUG_CHARS, slugify_title
 
 from .content import TermData
 from .models import Difficulty
@@ -21,6 +22,10 @@ MAX_FILE_BYTES = MAX_BODY_BYTES + 64 * 1024
 MAX_TITLE_LENGTH = 200
 MAX_LIST_ITEMS = 200
 MAX_ITEM_LENGTH = 100
+# Front matter ``exactBody: true`` (written by ``export_terms``): the body is everything after
+# the closing '---' line, kept as it is, where a hand-written seed's blank edge lines are
+# trimmed. An export then round-trips bodies typed in the browser (no final line break).
+EXACT_BODY_KEY = "exactBody"
 
 
 class SeedError(ValueError):
@@ -76,7 +81,10 @@ def parse_seed_text(text: str) -> TermData:
         allowed = ", ".join(Difficulty.values)
         raise SeedError(f"unknown difficulty {difficulty!r}: use one of {allowed}")
 
-    body = body.strip("\n") + "\n" if body.strip() else ""
+    if meta.get(EXACT_BODY_KEY) is True:
+        body = _exact_body(text)
+    else:
+        body = body.strip("\n") + "\n" if body.strip() else ""
     if len(body.encode("utf-8")) > MAX_BODY_BYTES:
         raise SeedError(
             f"the body is {len(body.encode('utf-8')):,} bytes; the limit is {MAX_BODY_BYTES:,}"
@@ -87,7 +95,7 @@ def parse_seed_text(text: str) -> TermData:
         category=_scalar(meta, "category").strip()[:100],
         difficulty=difficulty,
         # Slugified, de-duplicated and stripped of self-links by TermData.
-        related=tuple(_string_list(meta, "relatedTerms")),
+        related=tuple(_string_list(meta, "relatedTerms", max_length=MAX_SLUG_CHARS)),
         tags=tuple(_string_list(meta, "tags")),
         body=body,
     )
@@ -110,7 +118,19 @@ def _scalar(meta: dict, key: str) -> str:
     return str(value)
 
 
-def _string_list(meta: dict, key: str) -> list[str]:
+def _exact_body(text: str) -> str:
+    """What follows the line of dashes that closes the front matter, unchanged."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines[1:], start=1):
+        if _BOUNDARY_RE.fullmatch(line):
+            return "\n".join(lines[number + 1 :])
+    return ""
+
+
+_BOUNDARY_RE = re.compile(r"-{3,}[ \t]*")
+
+
+def _string_list(meta: dict, key: str, *, max_length: int = MAX_ITEM_LENGTH) -> list[str]:
     """A list of short strings; a comma-separated string is accepted as well."""
     value = meta.get(key)
     if value is None or value == "":
@@ -128,8 +148,8 @@ def _string_list(meta: dict, key: str) -> list[str]:
         if isinstance(item, (list, dict)) or item is None:
             raise SeedError(f"'{key}' must contain plain values, not nested lists or mappings")
         text = str(item).strip()
-        if len(text) > MAX_ITEM_LENGTH:
-            raise SeedError(f"an item of '{key}' is longer than {MAX_ITEM_LENGTH} characters")
+        if len(text) > max_length:
+            raise SeedError(f"an item of '{key}' is longer than {max_length} characters")
         if text:
             cleaned.append(text)
     return cleaned

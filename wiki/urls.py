@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import browse, edit, history, members
+from .views import browse, edit, export, history, members
 
 app_name = "wiki"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("terms/<uslug:slug>/", browse.term_detail, name="term_detail"),
     path("terms/<uslug:slug>/edit/", edit.term_edit, name="term_edit"),
     path("terms/<uslug:slug>/history/", history.term_history, name="term_history"),
+    path("terms/<uslug:slug>/markdown/", export.term_download, name="term_download"),
     path("terms/<uslug:slug>/diff/", history.term_diff, name="term_diff"),
     path("terms/<uslug:slug>/update-links/", edit.term_update_links, name="term_update_links"),
     path(

@@ -56,6 +56,8 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int]]] = {
     "accounts:password_reset_confirm": ("/password/reset/MQ/bad-token/", PUBLIC),
     "accounts:password_reset_complete": ("/password/reset/done/", PUBLIC),
     "accounts:profile_edit": ("/members/alice/edit/", AUTHOR_ONLY),
+    "accounts:api_token_create": ("/members/alice/tokens/", POST_ONLY),
+    "accounts:api_token_revoke": ("/members/alice/tokens/1/revoke/", POST_ONLY),
     # discussion
     "discussion:recent": ("/recent/", PUBLIC),
     "discussion:recent_feed": ("/recent/feed/", PUBLIC),
@@ -84,6 +86,7 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int]]] = {
     "wiki:term_detail": ("/terms/alpha/", PUBLIC),
     "wiki:term_edit": ("/terms/alpha/edit/", WRITERS),
     "wiki:term_history": ("/terms/alpha/history/", PUBLIC),
+    "wiki:term_download": ("/terms/alpha/markdown/", PUBLIC),
     "wiki:term_diff": ("/terms/alpha/diff/?from=1&to=2", PUBLIC),
     "wiki:term_update_links": ("/terms/gamma/update-links/?from=beta", WRITERS),
     "wiki:revision_detail": ("/terms/alpha/revisions/1/", PUBLIC),
@@ -114,6 +117,23 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int]]] = {
     "moderation:comment_hide": ("/moderation/comments/{other_comment}/hide/", MODERATORS),
     "moderation:comment_unhide": ("/moderation/comments/{other_comment}/unhide/", POST_ONLY),
     "moderation:log": ("/moderation/log/", MODERATORS),
+    # api (reading is public; every write is a POST or PATCH with a token)
+    "api-v1:api-root": ("/api/v1/", PUBLIC),
+    "api-v1:openapi-json": ("/api/v1/openapi.json", PUBLIC),
+    "api-v1:openapi-view": ("/api/v1/docs/", PUBLIC),
+    "api-v1:term_list": ("/api/v1/terms/", PUBLIC),
+    "api-v1:term_create": ("/api/v1/terms/", PUBLIC),  # the same address as the list
+    "api-v1:term_detail": ("/api/v1/terms/alpha/", PUBLIC),
+    "api-v1:term_update": ("/api/v1/terms/alpha/", PUBLIC),
+    "api-v1:term_markdown": ("/api/v1/terms/alpha/markdown/", PUBLIC),
+    "api-v1:revision_list": ("/api/v1/terms/alpha/revisions/", PUBLIC),
+    "api-v1:revision_detail": ("/api/v1/terms/alpha/revisions/1/", PUBLIC),
+    "api-v1:comment_create": ("/api/v1/terms/alpha/comments/", POST_ONLY),
+    "api-v1:category_list": ("/api/v1/categories/", PUBLIC),
+    "api-v1:tag_list": ("/api/v1/tags/", PUBLIC),
+    "api-v1:search": ("/api/v1/search/?q=alpha", PUBLIC),
+    "api-v1:recent": ("/api/v1/recent/", PUBLIC),
+    "api-v1:not_found": ("/api/v1/no-such-thing/", (404, 404, 404, 404)),
 }
 
 # The admin is for staff; none of the four roles is staff, so every admin page sends them to

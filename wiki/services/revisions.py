@@ -17,6 +17,7 @@ always lands (it cannot be starved by other saves), and only a real overlap rais
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -78,13 +79,15 @@ def term_save_revision(
     summary: str = "",
     base_number: int | None = None,
     merge_base: MergeBase | None = None,
+    created_at: datetime | None = None,
 ) -> SaveResult:
     """Write ``data`` as the next revision of ``term`` (or a new term when ``term`` is None).
 
     ``base_number`` is the revision the caller's edit started from; when the term has moved on
     since, ``EditConflict`` is raised and nothing is written, unless ``merge_base`` asks for the
     three-way merge. Saving content identical to the current revision writes nothing and
-    returns a result whose ``revision`` is None.
+    returns a result whose ``revision`` is None. ``created_at`` is for restoring exported
+    history (``history_restore``): the revision keeps the time it was first written.
     """
     summary = _validate(data, summary)
     rendered = render_body(data.body)
@@ -119,6 +122,8 @@ def term_save_revision(
             created, old_slug = False, (term.slug if data.slug != term.slug else None)
         revision = _write_revision(term, number, data, rendered, author, summary)
         _project(term, revision, data, rendered, category, old_slug=old_slug, created=created)
+        if created_at is not None:
+            _backdate(term, revision, created_at, created=created)
     if created or old_slug:
         from ..tasks import rerender_linking_terms
 
@@ -295,6 +300,21 @@ def _project(
     if created or old_slug:
         SlugRedirect.objects.filter(old_slug=data.slug).delete()
     index_term(term)
+
+
+def _backdate(term: Term, revision: Revision, when: datetime, *, created: bool) -> None:
+    """A restored revision keeps its original time, and the term its times with it.
+
+    ``created_at`` is set on insert (``auto_now_add``), so it is corrected in the same
+    transaction, through the base manager: the one update a revision ever gets, before
+    anyone can have read it.
+    """
+    Revision._base_manager.filter(pk=revision.pk).update(created_at=when)
+    revision.created_at = when
+    times = {"updated_at": when, **({"created_at": when} if created else {})}
+    Term.objects.filter(pk=term.pk).update(**times)
+    for name, value in times.items():
+        setattr(term, name, value)
 
 
 def apply_rendering(term: Term, rendered: Rendered) -> None:

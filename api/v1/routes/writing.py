@@ -1,0 +1,226 @@
+"""Writing, for members with a token: create and update terms (with the editor's three-way
+merge), and comment. Each asks the moderation policy (blocks, protection) with its reason
+and counts against the member's rate limits, as the site's forms do."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.module_loading import import_string
+from ninja import Status
+
+from discussion.exceptions import DiscussionError
+from discussion.models import Comment
+from discussion.services import comment_create
+from moderation.policy import can_comment, edit_decision, write_decision
+from moderation.ratelimit import check_request
+from wiki import services
+from wiki.content import FIELDS, TermData
+from wiki.exceptions import EditConflict, MergeConflict, TermWriteError
+from wiki.models import Term
+from wiki.selectors import term_for_page, term_redirect_target
+from wiki.services.revisions import revision_or_error
+
+from .. import schemas as s
+from .. import selectors, serialize
+from ..auth import TokenAuth
+from ..conditional import mark_revision, revision_from_if_match
+from ..errors import ApiError
+from . import router
+from .common import errors
+
+WRITING = {"tags": ["Writing"], "auth": TokenAuth()}
+
+WRITE_ERRORS = (401, 403, 429)
+
+
+@router.post(
+    "/terms/",
+    **WRITING,
+    response={201: s.SavedOut, **errors(*WRITE_ERRORS)},
+    url_name="term_create",
+)
+def term_create(request, payload: s.TermIn, response: HttpResponse):
+    """Write a new term."""
+    _allow(edit_decision(request.user, None))
+    _limit(request, "edit")
+    data = _data(payload.model_dump(exclude={"summary"}))
+    result = services.term_create(data=data, author=request.user, summary=payload.summary)
+    response["Location"] = reverse("api-v1:term_detail", kwargs={"slug": result.term.slug})
+    return Status(201, _saved(result, response))
+
+
+@router.patch(
+    "/terms/{slug}/",
+    **WRITING,
+    response={
+        200: s.SavedOut,
+        202: s.PendingOut,
+        **errors(*WRITE_ERRORS, 404, 409, 412, 428),
+    },
+    url_name="term_update",
+)
+def term_update(request, slug: str, payload: s.TermPatchIn, response: HttpResponse):
+    """Change a term. Say which revision the change starts from, in If-Match (the ETag of
+    the term) or as ``base_revision``: without it the answer is 428. Fields left out keep
+    their value in that revision. If the term moved on since, the change is merged with the
+    newer one; overlapping changes answer 409 with both versions and save nothing. A term
+    under review keeps the change for a moderator (202)."""
+    term = _term(slug)
+    base_number = _base_number(request, payload.base_revision)
+    decision = edit_decision(request.user, term)
+    _allow(decision)
+    _limit(request, "edit")
+    try:
+        base = revision_or_error(term, base_number)
+    except TermWriteError as error:
+        raise ApiError(412, str(error), code="unknown_base_revision") from error
+    changes = payload.model_dump(exclude={"base_revision", "summary"}, exclude_none=True)
+    data = _data({**_fields(TermData.of(base)), **changes})
+    if decision.pending:
+        submit = import_string(settings.WIKI_SUBMIT_FOR_REVIEW)
+        pending = submit(
+            term=term, data=data, author=request.user, summary=payload.summary,
+            base_number=base_number,
+        )  # fmt: skip
+        return Status(202, {"code": "pending_review", "message": decision.reason,
+                            "pending_id": pending.pk})  # fmt: skip
+    try:
+        result = services.term_update(
+            term=term, data=data, author=request.user, summary=payload.summary,
+            base_number=base_number,
+        )  # fmt: skip
+    except MergeConflict as conflict:
+        raise _conflict(conflict) from conflict
+    except EditConflict as conflict:
+        message = "Someone saved this term at the same moment; send the change again."
+        raise ApiError(
+            409, message, code="edit_conflict", extra=_versions(conflict, data)
+        ) from None
+    return _saved(result, response)
+
+
+@router.post(
+    "/terms/{slug}/comments/",
+    **WRITING,
+    response={201: s.CommentOut, **errors(*WRITE_ERRORS, 404)},
+    url_name="comment_create",
+)
+def comment_add(request, slug: str, payload: s.CommentIn):
+    """Comment on a term, or reply to one of its comments (``parent``)."""
+    term = _term(slug)
+    if not can_comment(request.user, term):
+        raise ApiError(403, write_decision(request.user, verb="comment").reason)
+    _limit(request, "comment")
+    parent = None
+    if payload.parent is not None:
+        parent = Comment.objects.filter(pk=payload.parent, term=term).first()
+        if parent is None:
+            raise ApiError(
+                422,
+                "The comment to reply to is not on this term.",
+                extra={"errors": [{"field": "parent", "message": "not on this term"}]},
+            )
+    try:
+        comment = comment_create(term=term, author=request.user, body=payload.body, parent=parent)
+    except DiscussionError as error:
+        field = error.field or "body"
+        extra = {"errors": [{"field": field, "message": error.message}]}
+        raise ApiError(422, error.message, extra=extra) from error
+    return Status(201, serialize.comment(comment))
+
+
+def _allow(decision) -> None:
+    if not decision:
+        raise ApiError(403, decision.reason or "You may not do this.")
+
+
+def _limit(request, action: str) -> None:
+    refusal = check_request(request, action)
+    if refusal is not None:
+        raise ApiError(429, refusal.message, headers={"Retry-After": str(refusal.retry_after)})
+
+
+def _term(slug: str) -> Term:
+    """The term at ``slug`` or, for an old slug, the term it was renamed to (as the editor
+    saves a change to a renamed term)."""
+    term = term_for_page(slug) or term_redirect_target(slug)
+    if term is None:
+        raise ApiError(404, f"No term has the address {slug!r}.")
+    return term
+
+
+def _base_number(request, in_body: int | None) -> int:
+    header = request.headers.get("If-Match", "")
+    in_header = revision_from_if_match(header) if header else None
+    if header and in_header is None:
+        raise ApiError(
+            412,
+            'If-Match must be this term\'s ETag ("r<revision>-...") as a GET sent it.',
+            code="unknown_base_revision",
+        )
+    if in_header is not None and in_body is not None and in_header != in_body:
+        raise ApiError(400, "If-Match and base_revision name different revisions.")
+    number = in_body if in_body is not None else in_header
+    if number is None:
+        raise ApiError(
+            428,
+            "Say which revision this change starts from: send the term's ETag in If-Match, "
+            "or base_revision in the body.",
+        )
+    return number
+
+
+def _data(values: dict) -> TermData:
+    return TermData(
+        **{f.name: tuple(values[f.name]) if f.kind == "set" else values[f.name] for f in FIELDS}
+    )
+
+
+def _fields(data: TermData) -> dict:
+    return {f.name: getattr(data, f.name) for f in FIELDS}
+
+
+def _saved(result, response: HttpResponse) -> dict:
+    term = term_for_page(result.term.slug)
+    assert term is not None
+    mark_revision(response, term.revision_number)
+    return {
+        **serialize.term(term, selectors.term_detail(term)),
+        "changed": result.changed,
+        "merged": result.merged,
+    }
+
+
+def _versions(conflict: EditConflict, mine: TermData) -> dict:
+    current = conflict.term.revisions.order_by("-number").first()
+    return {
+        "base_revision": conflict.base_number or 0,
+        "current_revision": current.number if current else 0,
+        "conflicting_fields": [],
+        "theirs": serialize.content(TermData.of(current) if current else mine),
+        "mine": serialize.content(mine),
+    }
+
+
+def _conflict(conflict: MergeConflict) -> ApiError:
+    merge = conflict.merge
+    fields = [f.name for f in FIELDS if f.name in {c.name for c in merge.field_conflicts}]
+    if not merge.body.clean:
+        fields.append("body")
+    return ApiError(
+        409,
+        f"Someone saved revision {conflict.theirs.number} since revision "
+        f"{conflict.base.number}, and both changed the same places ({', '.join(fields)}). "
+        "Nothing was saved: merge the two versions and send the result with "
+        f"base_revision {conflict.theirs.number}.",
+        code="edit_conflict",
+        extra={
+            "base_revision": conflict.base.number,
+            "current_revision": conflict.theirs.number,
+            "conflicting_fields": fields,
+            "theirs": serialize.content(TermData.of(conflict.theirs)),
+            "mine": serialize.content(conflict.mine),
+        },
+    )
