@@ -4,16 +4,14 @@ comment quoted at the end, and saving goes through the one write path (``comment
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from moderation import policy
 from moderation.ratelimit import rate_limited
-from wiki.diff import diff_snapshots
 from wiki.exceptions import MergeConflict, TermWriteError
 from wiki.forms import TermForm
-from wiki.services.rendering import preview_html
-from wiki.views.edit import CONFLICT_DIFF_LINES, CONFLICT_REGION_LINES
+from wiki.views.edit import conflict_page, editor_page
 
 from .. import services
 from ..forms import promotion_initial
@@ -48,45 +46,12 @@ def comment_promote(request, pk: int):
                 seen_number=form.cleaned_data["seen_number"],
             )
         except MergeConflict as conflict:
-            return _conflict(request, conflict, action)
+            return conflict_page(request, conflict, form_action=action)
         except TermWriteError as error:  # DiscussionError is one too
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             number = result.revision.number
             messages.success(request, f"Added to the term as revision {number}. Thank you!")
             return redirect(permalink(comment))
-    preview = ""
-    if "preview" in request.POST and "body" in form.cleaned_data:
-        preview = preview_html(form.cleaned_data["body"])
-    context = {
-        "form": form,
-        "term": term,
-        "form_action": action,
-        "promoting": comment,
-        "preview_html": preview,
-    }
-    return render(
-        request, "wiki/term_form.html", context, status=200 if preview or not posted else 422
-    )
-
-
-def _conflict(request, conflict: MergeConflict, action: str):
-    """The wiki's conflict page, posting back here so the promotion is still recorded."""
-    data = request.POST.copy()
-    data["seen_number"] = str(conflict.theirs.number)
-    merge = conflict.merge
-    context = {
-        "form": TermForm(data, editing=True),
-        "term": conflict.term,
-        "conflict": conflict,
-        "field_conflicts": merge.field_conflicts,
-        "regions": merge.body.conflict_regions(),
-        "their_change": diff_snapshots(
-            conflict.base, conflict.theirs, max_lines=CONFLICT_DIFF_LINES
-        ),
-        "region_lines": CONFLICT_REGION_LINES,
-        "region_lines_slice": f":{CONFLICT_REGION_LINES}",
-        "region_lines_negative": -CONFLICT_REGION_LINES,
-        "form_action": action,
-    }
-    return render(request, "wiki/term_conflict.html", context, status=409)
+    status = 422 if posted and "preview" not in request.POST else 200
+    return editor_page(request, form, term, status=status, form_action=action, promoting=comment)

@@ -64,7 +64,7 @@ def term_create(request):
         else:
             messages.success(request, f"“{result.term.title}” is written. Thank you!")
             return redirect(result.term)
-    return _editor(request, form, None)
+    return editor_page(request, form, None)
 
 
 @login_required
@@ -97,14 +97,14 @@ def term_edit(request, slug: str):
                 seen_number=form.cleaned_data["seen_number"],
             )
         except MergeConflict as conflict:
-            return _conflict_page(request, conflict)
+            return conflict_page(request, conflict)
         except EditConflict:
             form.add_error(None, "Someone saved this term at the same moment; save again.")
         except TermWriteError as error:
             form.add_error(error.field, error.message)
         else:
             return after_save(request, result)
-    return _editor(request, form, term)
+    return editor_page(request, form, term)
 
 
 @login_required
@@ -145,13 +145,16 @@ def markdown_preview(request):
     return preview_response(request, request.POST.get("content", ""), preview_html)
 
 
-def _editor(request, form: TermForm, term: Term | None):
-    """The editor page; with the "Preview" button (no JavaScript needed), the rendered body."""
+def editor_page(request, form: TermForm, term: Term | None, *, status: int = 200, **extra):
+    """The editor page; with the "Preview" button (no JavaScript needed), the rendered body.
+
+    Other apps that open the editor (promoting a comment) pass ``form_action`` and their own
+    notice in ``extra``."""
     preview = ""
     if "preview" in request.POST and "body" in form.cleaned_data:
         preview = preview_html(form.cleaned_data["body"])
-    context = {"form": form, "term": term, "preview_html": preview}
-    return render(request, "wiki/term_form.html", context)
+    context = {"form": form, "term": term, "preview_html": preview, **extra}
+    return render(request, "wiki/term_form.html", context, status=status)
 
 
 def _submit_for_review(request, form: TermForm, term: Term):
@@ -170,7 +173,7 @@ def _submit_for_review(request, form: TermForm, term: Term):
         )
     except TermWriteError as error:
         form.add_error(error.field, error.message)
-        return _editor(request, form, term)
+        return editor_page(request, form, term)
     messages.info(
         request,
         "Thank you! Your change waits for review: readers see it once a moderator accepts it.",
@@ -186,7 +189,7 @@ def _term_for_slug(slug: str) -> Term | None:
     return term or selectors.term_redirect_target(slug)
 
 
-def _conflict_page(request, conflict: MergeConflict):
+def conflict_page(request, conflict: MergeConflict, **extra):
     """The editor again, with the other change shown and the overlapping places marked.
 
     The form keeps everything the member typed and now carries ``seen_number``: saving it
@@ -208,6 +211,7 @@ def _conflict_page(request, conflict: MergeConflict):
         "region_lines": CONFLICT_REGION_LINES,
         "region_lines_slice": f":{CONFLICT_REGION_LINES}",
         "region_lines_negative": -CONFLICT_REGION_LINES,
+        **extra,
     }
     return render(request, "wiki/term_conflict.html", context, status=409)
 
