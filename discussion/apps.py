@@ -8,8 +8,9 @@ class DiscussionConfig(AppConfig):
 
     def ready(self) -> None:
         # wiki never imports discussion: it announces saved revisions and we listen.
-        from wiki.signals import revision_saved
+        from wiki.signals import revision_saved, revisions_saved
 
-        from .receivers import on_revision_saved
+        from .receivers import on_revision_saved, on_revisions_saved
 
         revision_saved.connect(on_revision_saved, dispatch_uid="discussion.on_revision_saved")
+        revisions_saved.connect(on_revisions_saved, dispatch_uid="discussion.on_revisions_saved")

@@ -12,3 +12,10 @@ def on_revision_saved(
     from .tasks import revision_saved_followup
 
     revision_saved_followup.enqueue(revision_id)
+
+
+def on_revisions_saved(sender: Any, *, revisions: list[dict], **_: Any) -> None:
+    """The bulk import's many revisions: the same follow-up, one task for the lot."""
+    from .tasks import revisions_saved_followup
+
+    revisions_saved_followup.enqueue([revision["revision_id"] for revision in revisions])

@@ -13,6 +13,16 @@ from . import services
 @background
 def revision_saved_followup(revision_id: int) -> int:
     """After a term was created or edited: follow, notify the followers, re-rank its members."""
+    return _revision_followup(revision_id)
+
+
+@background
+def revisions_saved_followup(revision_ids: list[int]) -> int:
+    """The same for many revisions (the bulk import): one task, not one per revision."""
+    return sum(_revision_followup(revision_id) for revision_id in revision_ids)
+
+
+def _revision_followup(revision_id: int) -> int:
     from wiki.models import Revision
 
     created = services.notify_revision(revision_id=revision_id)

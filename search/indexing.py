@@ -25,6 +25,19 @@ def index_term(term: Term) -> None:
     _upsert([_entry_for(term)])
 
 
+def index_terms(term_ids: Sequence[int]) -> int:
+    """Bring the entries of ``term_ids`` up to date in one statement (the bulk import's
+    background task; a term deleted since is skipped)."""
+    terms = (
+        Term.objects.filter(pk__in=term_ids)
+        .select_related("category")
+        .prefetch_related("tags")  # type: ignore[misc]
+        .only("title", "difficulty", "body", "body_html", "category__name", "category__slug")
+    )
+    with transaction.atomic():
+        return _upsert([_entry_for(term) for term in terms])
+
+
 def remove_term(term_id: int) -> None:
     """Drop ``term_id`` from the search index (called inside the delete transaction)."""
     SearchEntry.objects.filter(term_id=term_id).delete()
@@ -61,7 +74,9 @@ def is_stale() -> bool:
 
 def _entry_for(term: Term) -> tuple:
     body = html_to_text(term.body_html) if term.body_html else clean_text(term.body)
-    tags = term.tags.all()
+    # In one order however the tags were loaded (one term's, or prefetched for many), so the
+    # write path, the bulk import and ``rebuild`` store the same entry.
+    tags = sorted(term.tags.all(), key=lambda tag: (tag.name, tag.pk))
     category = term.category if term.category_id else None
     return (
         term.pk,

@@ -87,10 +87,9 @@ class TermData:
                 tags.setdefault(tag.casefold(), tag)
         object.__setattr__(self, "tags", tuple(tags.values()))
         related = (slugify_title(r) for r in self.related)
+        slug = self.slug  # once, not once per related term: slugify_title is not free
         object.__setattr__(
-            self,
-            "related",
-            tuple(dict.fromkeys(r for r in related if r and r != self.slug)),
+            self, "related", tuple(dict.fromkeys(r for r in related if r and r != slug))
         )
         body = self.body.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
         object.__setattr__(self, "body", body)

@@ -78,12 +78,22 @@ class TermQuerySet(models.QuerySet):
         ).order_by("title")
 
     def linking_to_term(self, term: Term) -> TermQuerySet:
-        """Backlinks of ``term``: links to its slug or to any slug it was renamed from."""
-        old_slugs = SlugRedirect.objects.filter(term=term).values("old_slug")
-        links = Link.objects.filter(source=OuterRef("pk")).filter(
-            Q(target_slug=term.slug) | Q(target_slug__in=old_slugs)
+        """Backlinks of ``term``: links to its slug or to any slug it was renamed from.
+
+        Starts from the link table's index on ``target_slug`` with the short list of the
+        term's slugs, then fetches the linking terms by primary key. The obvious forms, a
+        correlated ``EXISTS`` per term or ``target_slug = X OR target_slug IN (old slugs)``,
+        made SQLite walk every term and PostgreSQL every link, so the page got slower as the
+        wiki grew (tests/wiki/test_query_plans.py).
+        """
+        slugs = (
+            Term.objects.filter(pk=term.pk)
+            .order_by()
+            .values("slug")
+            .union(SlugRedirect.objects.filter(term=term).order_by().values("old_slug"), all=True)
         )
-        return self.filter(Exists(links)).exclude(pk=term.pk).order_by("title")
+        sources = Link.objects.filter(target_slug__in=slugs).values("source_id")
+        return self.filter(pk__in=sources).exclude(pk=term.pk).order_by("title")
 
 
 class Term(models.Model):

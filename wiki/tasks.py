@@ -11,3 +11,17 @@ from .services import rendering
 def rerender_linking_terms(slugs: list[str]) -> int:
     """After a term was created, renamed or deleted: recolour the links to it."""
     return rendering.rerender_linking_terms(slugs)
+
+
+@background
+def rerender_terms(term_ids: list[int]) -> int:
+    """After a bulk import: recolour the links of the terms outside it that link into it."""
+    return rendering.rerender_terms(term_ids)
+
+
+@background
+def index_terms(term_ids: list[int]) -> int:
+    """After a bulk import: the search entries of the terms it wrote."""
+    from search.indexing import index_terms as index
+
+    return index(term_ids)

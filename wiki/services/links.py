@@ -11,19 +11,30 @@ from collections.abc import Iterable
 from ..models import Link, LinkKind, Term
 
 
+def wanted_edges(
+    slug: str, kinds: Iterable[tuple[str, Iterable[str]]]
+) -> dict[tuple[str, str], int]:
+    """``(kind, target) -> position`` for a term's links: duplicates and self-links dropped.
+
+    Shared with the bulk import (``imports``), which writes the same rows without the diff.
+    """
+    wanted: dict[tuple[str, str], int] = {}
+    for kind, slugs in kinds:
+        for position, target in enumerate(dict.fromkeys(slugs)):
+            if target != slug:
+                wanted[(kind, target)] = position
+    return wanted
+
+
 def sync_links(term: Term, *, related: Iterable[str] | None, inline: Iterable[str]) -> None:
     """Diff the wanted edges against the stored ones: delete gone, add new, fix positions.
 
     ``related=None`` leaves the related-term edges alone (a re-render changes only inline ones).
     """
-    wanted: dict[tuple[str, str], int] = {}
     kinds = [(LinkKind.INLINE, inline)]
     if related is not None:
         kinds.append((LinkKind.RELATED, related))
-    for kind, slugs in kinds:
-        for position, slug in enumerate(dict.fromkeys(slugs)):
-            if slug != term.slug:
-                wanted[(kind, slug)] = position
+    wanted = wanted_edges(term.slug, kinds)
     stored = {
         (link.kind, link.target_slug): link
         for link in Link.objects.filter(source=term, kind__in=[k for k, _ in kinds])

@@ -120,3 +120,15 @@ def rerender_linking_terms(slugs: list[str]) -> int:
             # Rendered fine when it was saved (an older renderer); keep that rendering.
             logger.warning("Term %s no longer renders; its stored HTML is kept.", other.slug)
     return done
+
+
+def rerender_terms(term_ids: list[int]) -> int:
+    """Re-render the terms ``term_ids`` (each its own compare-and-swap, as above)."""
+    terms = Term.objects.filter(pk__in=term_ids).only("pk", "slug", "body", "revision_number")
+    done = 0
+    for term in terms.iterator(chunk_size=100):
+        try:
+            done += term_rerender(term)
+        except TermWriteError:
+            logger.warning("Term %s no longer renders; its stored HTML is kept.", term.slug)
+    return done

@@ -1,8 +1,9 @@
 """``manage.py import_seeds [PATH ...] [--dry-run]``: import seed documents, idempotently.
 
-Each file is parsed and written on its own (one transaction each, through the one write path),
-so a bad file is named with its reason and the others still import. Exit status 1 when any
-file failed.
+Every file is parsed and checked first, and a bad one is named with its reason while the
+others still import. The good ones go in together through the bulk import
+(``wiki.services.imports``: the rules of the one write path, written in chunks, with titles
+known across the batch), so 10,000 files take seconds. Exit status 1 when any file failed.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from wiki.content import TermData
-from wiki.exceptions import WikiError
 from wiki.seeds import SEED_SUFFIXES, SeedError, parse_seed_file
-from wiki.services.terms import term_import
+from wiki.services.imports import ImportResult, SeedDoc, in_workers, term_import_batch
 
 
 def safe_name(path: Path | str) -> str:
@@ -55,22 +55,25 @@ class Command(BaseCommand):
         files = seed_files(paths or [Path(settings.BASE_DIR) / "seeds"])
         counts: Counter[str] = Counter()
         parsed: list[tuple[Path, TermData]] = []
-        for path in files:
-            try:
-                parsed.append((path, parse_seed_file(path)))
-            except SeedError as exc:
-                self._fail(counts, path, str(exc))
+        for path, doc in zip(files, in_workers(_parse, files), strict=True):
+            if isinstance(doc, SeedError):
+                self._fail(counts, path, str(doc))
+            else:
+                parsed.append((path, doc))
 
+        slugs = [doc.slug for _, doc in parsed]
         by_slug: dict[str, list[Path]] = {}
-        for path, doc in parsed:
-            by_slug.setdefault(doc.slug, []).append(path)
-        for path, doc in parsed:
-            clashes = [p for p in by_slug[doc.slug] if p != path]
+        for (path, _), slug in zip(parsed, slugs, strict=True):
+            by_slug.setdefault(slug, []).append(path)
+        batch: list[tuple[Path, TermData]] = []
+        for (path, doc), slug in zip(parsed, slugs, strict=True):
+            clashes = [p for p in by_slug[slug] if p != path]
             if clashes:
                 others = ", ".join(safe_name(p.name) for p in clashes)
-                self._fail(counts, path, f"same slug {doc.slug!r} as {others}")
+                self._fail(counts, path, f"same slug {slug!r} as {others}")
                 continue
-            self._import(counts, path, doc, dry_run=dry_run)
+            batch.append((path, doc))
+        self._import(counts, batch, dry_run=dry_run)
 
         prefix = "dry run: would have " if dry_run else ""
         summary = (
@@ -85,24 +88,40 @@ class Command(BaseCommand):
                 returncode=1,
             )
 
-    def _import(self, counts: Counter, path: Path, doc: TermData, *, dry_run: bool) -> None:
-        name = safe_name(path.name)
-        try:
-            # A dry run does the real import and rolls it back: the same checks, nothing kept.
+    def _import(
+        self, counts: Counter, batch: list[tuple[Path, TermData]], *, dry_run: bool
+    ) -> None:
+        docs = [SeedDoc(name=safe_name(path.name), data=doc) for path, doc in batch]
+        if dry_run:
+            # The real import, rolled back: the same checks, nothing kept.
             with transaction.atomic():
-                result = term_import(data=doc, source_name=name)
-                transaction.set_rollback(dry_run)
-        except WikiError as exc:
-            self._fail(counts, path, str(exc))
+                results = term_import_batch(docs=docs)
+                transaction.set_rollback(True)
+        else:
+            results = term_import_batch(docs=docs)
+        for (path, _), result in zip(batch, results, strict=True):
+            self._report(counts, path, result, dry_run=dry_run)
+
+    def _report(self, counts: Counter, path: Path, result: ImportResult, *, dry_run: bool) -> None:
+        if result.outcome == "failed":
+            self._fail(counts, path, result.error)
             return
-        outcome = "created" if result.created else "updated" if result.changed else "unchanged"
-        counts[outcome] += 1
+        counts[result.outcome] += 1
         for note in result.notes:
-            self.stdout.write(f"{name}: {note}")
-        if self.verbosity >= 2 or outcome != "unchanged":
+            self.stdout.write(f"{result.name}: {note}")
+        if self.verbosity >= 2 or result.outcome != "unchanged":
             said = {"created": "would create", "updated": "would update"} if dry_run else {}
-            self.stdout.write(f"{name}: {said.get(outcome, outcome)} {doc.slug}")
+            self.stdout.write(
+                f"{result.name}: {said.get(result.outcome, result.outcome)} {result.slug}"
+            )
 
     def _fail(self, counts: Counter, path: Path, reason: str) -> None:
         counts["failed"] += 1
         self.stderr.write(f"{safe_name(path)}: {reason}")
+
+
+def _parse(path: Path) -> TermData | SeedError:
+    try:
+        return parse_seed_file(path)
+    except SeedError as exc:
+        return exc
