@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "discussion",
     "ninja",  # its docs page from its own static files (no CDN), under our CSP
     "api",
+    # The project's own start-up work: the page cache's write watcher (config/pagecache.py).
+    "config.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "config.middleware.RejectNulMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous pages from the cache, before sessions, authentication and CSRF do any work.
+    "config.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,7 +158,9 @@ if TASKS_BACKEND == "rq":
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
 
-# With REDIS_URL, the cache (and so rate-limit counters) is shared by every app process.
+# With REDIS_URL, the cache (and so rate-limit counters and cached pages) is shared by every
+# app process (redis-py reads replies with hiredis when it is installed), and sessions are read
+# from it, written through to the database.
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -163,6 +169,16 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "commonplace"),
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Anonymous pages from the cache (config/pagecache.py). "auto": on when the cache is shared
+# by every app process (Redis), since a page one process keeps must go stale when another
+# writes; "on" is also right for a single process. Entries live PAGE_CACHE_SECONDS at most;
+# a proxy may keep an anonymous page PAGE_CACHE_MAX_AGE seconds.
+PAGE_CACHE = os.environ.get("PAGE_CACHE", "auto")
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "10"))
+PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
 
 AUTH_USER_MODEL = "accounts.User"
 # A member's public page is the wiki's (it lists their work); accounts stays a leaf.
