@@ -16,8 +16,10 @@ management commands and raw SQL all count. Writes that no page shows (sessions, 
 queue, login bookkeeping, notifications) do not.
 
 The cache key holds the rest of what a page depends on: the URL (host, path and query), the
-renderer's version and the build (a fingerprint of the templates, code and static manifest,
-taken when a process starts), so a deploy never serves pages of the previous release.
+interface language (the language switcher's cookie, else Accept-Language, as LocaleMiddleware
+reads them, so one of settings.LANGUAGES), the renderer's version and the build (a fingerprint
+of the templates, code, compiled translations and static manifest, taken when a process
+starts), so a deploy never serves pages of the previous release.
 
 Why a global generation rather than one version per page: a term page shows its own revision,
 its backlinks, related terms, comments, experts, protection and member names; the A-Z index,
@@ -47,6 +49,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation import get_language_from_request
 
 import markup
 
@@ -167,11 +170,11 @@ def build_version() -> str:
     with hashes), taken once per process. A deploy gets keys of its own."""
     root = Path(settings.BASE_DIR)
     digest = hashlib.blake2b(digest_size=12)
-    roots = [root / "templates", *(root / app for app in _project_apps())]
+    roots = [root / "templates", root / "locale", *(root / app for app in _project_apps())]
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     paths = sorted(p for base in roots if base.is_dir() for p in base.rglob("*") if p.is_file())
     for path in [*paths, manifest] if manifest.exists() else paths:
-        if path.suffix in {".py", ".html", ".txt", ".json", ".xml"}:
+        if path.suffix in {".py", ".html", ".txt", ".json", ".xml", ".mo"}:
             stat = path.stat()
             digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     for value in (VERSION, markup.RENDERER_VERSION, settings.SITE_NAME, settings.STATIC_URL):
@@ -224,7 +227,9 @@ class PageCacheMiddleware:
             url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         except DisallowedHost:
             return None  # Django answers 400 further in
-        raw = f"{build_version()}|{url}".encode("utf-8", "surrogatepass")
+        # The language as LocaleMiddleware (after this middleware) will choose it.
+        language = get_language_from_request(request)
+        raw = f"{build_version()}|{language}|{url}".encode("utf-8", "surrogatepass")
         return PAGE_KEY_PREFIX + hashlib.blake2b(raw, digest_size=20).hexdigest()
 
     @staticmethod
@@ -316,7 +321,7 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     if any(word in control for word in ("private", "no-store", "no-cache")):
         return False
     vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
-    if vary - {"cookie", "accept-encoding"}:
+    if vary - {"cookie", "accept-encoding", "accept-language"}:  # the key holds the language
         return False
     return len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
 

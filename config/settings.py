@@ -77,6 +77,9 @@ MIDDLEWARE = [
     # Anonymous pages from the cache, before sessions, authentication and CSRF do any work.
     "config.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The reader's language (the switcher's cookie, else Accept-Language); after sessions,
+    # before CommonMiddleware. It adds "Vary: Accept-Language"; the page cache keys by it.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -204,6 +207,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# The interface's languages; the one translation shipped is French (locale/fr), where
+# Django's own catalogue (forms, auth, admin) is complete. Names in their own language for
+# the switcher. Terms themselves are written in the community's language and not translated.
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The switcher's choice is kept for a year (Django's default ends with the browser session).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -292,6 +303,7 @@ if env_bool("SECURE_SSL", False):
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     # Whether every subdomain is HTTPS too, and whether the domain is submitted to the
     # browsers' preload list, are the operator's decisions (README); `check --deploy` warns

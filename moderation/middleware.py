@@ -17,7 +17,8 @@ from .ratelimit import check_request, too_many_requests
 # Views whose POSTs count against a limit, by URL name.
 LIMITED = {"accounts:signup": "signup", "accounts:password_reset": "password_reset"}
 # Logging in stays open from a blocked range: members on a shared network are not blocked.
-OPEN_TO_BLOCKED_RANGES = frozenset({"accounts:login"})
+# Choosing the interface language is reading, which a blocked range may still do.
+OPEN_TO_BLOCKED_RANGES = frozenset({"accounts:login", "set_language"})
 
 
 class AbuseGuardMiddleware:

@@ -81,6 +81,7 @@ def test_account_pages_share_one_form_page_layout(client, member, url):
 
 def test_logout_confirmation_is_one_box(client, member):
     client.force_login(make_user("bob", display_name="Bob"))
-    main = client.get("/logout/").content.decode().split('<main id="main"', 1)[1]
+    html = client.get("/logout/").content.decode()
+    main = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
     assert main.count("<form") == 1
     assert "You are logged in as bob." in main
