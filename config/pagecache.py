@@ -113,18 +113,18 @@ def bump() -> None:
         logger.exception("Could not move the page cache generation on.")
 
 
-def content_changed(using: str = "default") -> None:
+def content_changed(using: str = "default", *, connection: Any = None) -> None:
     """Bump the generation once the current transaction commits (at once outside one).
 
     Never before the commit: a reader that saw the new generation would render the old rows
     and keep them under it. Registered once per transaction.
     """
-    connection = transaction.get_connection(using)
+    connection = connection or transaction.get_connection(using)
     if not connection.in_atomic_block:
         bump()
         return
     if not any(func is bump for _, func, _ in connection.run_on_commit):
-        transaction.on_commit(bump, using=using, robust=True)
+        connection.on_commit(bump, robust=True)
 
 
 def is_content_write(sql: str) -> bool:
@@ -141,7 +141,7 @@ def watch_writes(execute, sql, params, many, context):
     """Execute wrapper: after a statement that writes what pages show, ``content_changed``."""
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and is_content_write(sql):
-        content_changed(context["connection"].alias)
+        content_changed(connection=context["connection"])
     return result
 
 

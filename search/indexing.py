@@ -18,6 +18,9 @@ from .models import SearchEntry
 from .query import clean_text, html_to_text, title_key
 
 MAX_INDEXED_BODY_CHARS = 200_000  # keeps a PostgreSQL tsvector well under its 1 MB limit
+# Snippets are cut from the body's start: a snippet over a whole megabyte body took SQLite
+# hundreds of milliseconds per hit. Matching and ranking still read the whole indexed body.
+EXCERPT_CHARS = 8_000
 
 
 def index_term(term: Term) -> None:
@@ -88,6 +91,7 @@ def _entry_for(term: Term) -> tuple:
         category.slug if category else "",
         term.difficulty,
         "".join(f" {tag.slug} " for tag in tags),
+        body[:EXCERPT_CHARS],
     )
 
 
@@ -96,12 +100,12 @@ def _upsert(entries: Sequence[tuple]) -> int:
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO wiki_search_entry (term_id, title_key, title, tags, category, body,"
-                " category_slug, difficulty, tag_slugs)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (term_id) DO UPDATE SET"
-                " title_key = excluded.title_key, title = excluded.title, tags = excluded.tags,"
-                " category = excluded.category, body = excluded.body,"
+                " category_slug, difficulty, tag_slugs, excerpt)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (term_id)"
+                " DO UPDATE SET title_key = excluded.title_key, title = excluded.title,"
+                " tags = excluded.tags, category = excluded.category, body = excluded.body,"
                 " category_slug = excluded.category_slug, difficulty = excluded.difficulty,"
-                " tag_slugs = excluded.tag_slugs",
+                " tag_slugs = excluded.tag_slugs, excerpt = excluded.excerpt",
                 entries,
             )
     return len(entries)

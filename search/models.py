@@ -23,6 +23,8 @@ class SearchEntry(models.Model):
     category_slug = models.TextField(default="")
     difficulty = models.TextField(default="")
     tag_slugs = models.TextField(default="")
+    # The body's first EXCERPT_CHARS characters: snippets are cut from here (search 0002).
+    excerpt = models.TextField(default="")
 
     class Meta:
         managed = False

@@ -88,7 +88,13 @@ class SearchResults:
             tier_start += size
         if segments:
             rows = self._engine.page(self.parsed, self._filters, segments)
-            terms = Term.objects.select_related("category").in_bulk([row[0] for row in rows])
+            # What a hit shows, and nothing stored after the body: a body can be a megabyte,
+            # and SQLite walks its overflow pages to reach any column behind it.
+            terms = (
+                Term.objects.select_related("category")
+                .only("title", "slug", "difficulty", "category__name", "category__slug")
+                .in_bulk([row[0] for row in rows])
+            )
             hits += [
                 Hit(terms[pk], snippet_html(raw), rank) for pk, rank, raw in rows if pk in terms
             ]

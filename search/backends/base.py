@@ -44,6 +44,12 @@ class FilterSQL:
     params: tuple = ()
 
 
+def start_of(text: str) -> str:
+    """The first ``SNIPPET_WORDS`` words: the snippet of a hit whose excerpt has no match."""
+    words = text.split()
+    return " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")
+
+
 def fetch(sql: str, params: Sequence) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -31,7 +31,6 @@ class PostgresEngine:
         f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, MinWords=12,"
         ' ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'
     )
-    _HEADLINE_MAX_CHARS = 20_000  # ts_headline parses the text again: bound the work per hit
 
     @staticmethod
     def filter_sql(filters: dict[str, str], exact: Term | None) -> FilterSQL:
@@ -103,8 +102,9 @@ class PostgresEngine:
             (term_id, -score if score is not None else None, raw)
             for term_id, score, raw in fetch(
                 f"WITH page AS ({' UNION ALL '.join(parts)})"  # noqa: S608
+                # ts_headline parses the text again: the excerpt bounds the work per hit.
                 " SELECT page.term_id, page.score, ts_headline('english'::regconfig,"
-                f" left(e.body, {self._HEADLINE_MAX_CHARS}), {self._TSQUERY}, %s) FROM page"
+                f" e.excerpt, {self._TSQUERY}, %s) FROM page"
                 " JOIN wiki_search_entry e ON e.term_id = page.term_id"
                 " ORDER BY page.tier, page.score IS NULL, page.score,"
                 " CASE WHEN page.score IS NULL THEN -page.term_id ELSE page.term_id END",
@@ -114,8 +114,7 @@ class PostgresEngine:
 
     def snippet(self, parsed: ParsedQuery, term_id: int) -> str | None:
         rows = fetch(
-            "SELECT ts_headline('english'::regconfig,"  # noqa: S608
-            f" left(body, {self._HEADLINE_MAX_CHARS}), {self._TSQUERY}, %s)"
+            f"SELECT ts_headline('english'::regconfig, excerpt, {self._TSQUERY}, %s)"  # noqa: S608
             " FROM wiki_search_entry WHERE term_id = %s",
             [self.tsquery(parsed), self._HEADLINE_OPTIONS, term_id],
         )

@@ -3,7 +3,8 @@
 Reading SQL only, for the three FTS5 indexes of migration 0002 (external content on
 ``wiki_search_entry``, kept in step by triggers, so writing needs nothing of this module):
 ``wiki_search_fts`` (all the text), ``wiki_search_strong`` (title, tags, category) and
-``wiki_search_trigram`` (title key trigrams, for "did you mean").
+``wiki_search_trigram`` (title key trigrams, for "did you mean"); and, from search migration
+0002, ``wiki_search_excerpt`` (the body's first characters, which snippets are cut from).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from wiki.models import Term
 
 from ..query import MARK_END, MARK_START, MIN_PREFIX_CHARS, ParsedQuery, QueryTerm
-from .base import SNIPPET_WORDS, TIERS, WEIGHTS, FilterSQL, Segment, fetch
+from .base import SNIPPET_WORDS, TIERS, WEIGHTS, FilterSQL, Segment, fetch, start_of
 
 # bm25 column weights for (title, tags, category, body), from base.WEIGHTS.
 SQLITE_BM25 = "bm25(wiki_search_fts, {})".format(
@@ -119,9 +120,12 @@ class SQLiteEngine:
     def page(self, parsed: ParsedQuery, filters: FilterSQL, segments: list[Segment]) -> list:
         """One statement: each segment's ids in order, then their snippets.
 
-        Snippets come from a second pass over the matches (``+rowid IN``) when the query has a
-        prefix, since looking up a row by id runs a prefix query again each time; otherwise
-        from one lookup per hit.
+        Snippets are cut from the body's excerpt (``wiki_search_excerpt``): ``snippet()``
+        tokenises the whole text it is given again for every hit, which over megabyte bodies
+        took seconds. A hit whose excerpt has none of the words shows the excerpt's start.
+        They come from a second pass over the excerpt matches (``+rowid IN``) when the query
+        has a prefix, since looking up a row by id runs a prefix query again each time;
+        otherwise from one lookup per hit.
         """
         with_sql, tier_params = self._tier_sets(parsed)
         params: list[object] = list(tier_params)
@@ -144,23 +148,42 @@ class SQLiteEngine:
         rows = fetch(
             f"{with_sql}, page(term_id, score, tier) AS MATERIALIZED"  # noqa: S608
             f" ({' UNION ALL '.join(parts)}),"
-            " snip(id, raw) AS MATERIALIZED (SELECT rowid, snippet(wiki_search_fts, 3, %s, %s,"
-            " '…', %s) FROM wiki_search_fts WHERE wiki_search_fts MATCH %s"
+            f" snip(id, raw) AS MATERIALIZED ({self._SNIPPET}"
             f" AND {lookup} IN (SELECT term_id FROM page))"
-            " SELECT page.term_id, page.score, page.tier, snip.raw FROM page"
-            " JOIN snip ON snip.id = page.term_id",
-            [*params, MARK_START, MARK_END, SNIPPET_WORDS, self.match(parsed)],
+            " SELECT page.term_id, page.score, page.tier, snip.raw,"
+            f" substr(e.excerpt, 1, {self._START_CHARS}) FROM page"
+            " LEFT JOIN snip ON snip.id = page.term_id"
+            " JOIN wiki_search_entry e ON e.term_id = page.term_id",
+            [*params, *self._snippet_params(parsed)],
         )
         rows.sort(key=lambda r: (r[2], r[1] is None, r[1] or 0, -r[0] if r[1] is None else r[0]))
-        return [(pk, -score if score is not None else None, raw) for pk, score, _, raw in rows]
+        return [
+            (pk, -score if score is not None else None, raw if raw is not None else start_of(text))
+            for pk, score, _, raw, text in rows
+        ]
+
+    # Any of the words in the excerpt: a hit matched in its title or deeper in its body still
+    # shows the words its excerpt has.
+    _SNIPPET = (
+        "SELECT rowid, snippet(wiki_search_excerpt, 0, %s, %s, '…', %s) FROM wiki_search_excerpt"
+        " WHERE wiki_search_excerpt MATCH %s"
+    )
+    _START_CHARS = 400
+
+    def _snippet_params(self, parsed: ParsedQuery) -> list:
+        any_word = " OR ".join(self._phrase(term) for term in parsed.terms)
+        return [MARK_START, MARK_END, SNIPPET_WORDS, any_word]
 
     def snippet(self, parsed: ParsedQuery, term_id: int) -> str | None:
-        rows = fetch(
-            "SELECT snippet(wiki_search_fts, 3, %s, %s, '…', %s) FROM wiki_search_fts"
-            " WHERE wiki_search_fts MATCH %s AND rowid = %s",
-            [MARK_START, MARK_END, SNIPPET_WORDS, self.match(parsed), term_id],
+        rows = fetch(f"{self._SNIPPET} AND rowid = %s", [*self._snippet_params(parsed), term_id])
+        if rows:
+            return rows[0][1]
+        start = fetch(
+            f"SELECT substr(excerpt, 1, {self._START_CHARS}) FROM wiki_search_entry"  # noqa: S608
+            " WHERE term_id = %s",
+            [term_id],
         )
-        return rows[0][0] if rows else None
+        return start_of(start[0][0]) if start else None
 
     def title_matches(self, parsed: ParsedQuery, limit: int) -> list[tuple[str, str]]:
         return fetch(
