@@ -9,15 +9,17 @@ Pipeline: normalise (size check, lone surrogates and NUL -> U+FFFD, CRLF/CR -> L
 markdown-it-py's CommonMark preset with raw HTML off, plus tables, footnotes, bare
 ``http(s)://`` URLs as links and our ``[[wiki link]]`` inline rule; one final core rule
 that assigns heading ids, collects the table of contents and the wiki-link targets in the
-same pass; render (a line break inside a paragraph as ``<br>``); nh3 with the ``ALLOWED_*``
-constants.
+same pass; the glossary's auto-links (the first mention of another term's title, when the
+caller passes a ``Glossary``); render (a line break inside a paragraph as ``<br>``); nh3
+with the ``ALLOWED_*`` constants.
 
 Any body up to ``MAX_BODY_BYTES`` renders in bounded time or is refused with a
 ``RenderError`` that says why; ``limits`` explains how ("Bounded time"). The other parts:
 ``parser`` (the markdown-it set-up and the final pass), ``wikilinks`` (the ``[[...]]`` rule and
-the slug rule), ``headings`` (heading ids and the toc) and ``sanitise`` (the nh3 allowlist and
-the URL policy). This module is the interface; the constants re-exported here are for reading,
-and a test that patches one patches the module that defines it.
+the slug rule), ``glossary`` (auto-links), ``headings`` (heading ids and the toc) and
+``sanitise`` (the nh3 allowlist and the URL policy). This module is the interface; the
+constants re-exported here are for reading, and a test that patches one patches the module
+that defines it.
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
 
+from .glossary import Glossary
 from .headings import Heading
 from .limits import MAX_BODY_BYTES, MAX_PARSE_STEPS, RenderError, check_body_size, start_meter
 from .parser import build_parser
@@ -47,6 +50,7 @@ __all__ = [
     "MAX_SLUG_CHARS",
     "MAX_WIKILINK_CHARS",
     "RENDERER_VERSION",
+    "Glossary",
     "Heading",
     "RenderError",
     "Rendered",
@@ -57,10 +61,11 @@ __all__ = [
     "slugify_title",
 ]
 
-RENDERER_VERSION = 3
+RENDERER_VERSION = 4
 
 # 3: a line break inside a paragraph renders as <br> (``breaks``), bare http(s) URLs are
 # links. Version 2 renderings are found by it and re-rendered (``rerender_terms``).
+# 4: glossary auto-links, and ``[[!text]]`` as their escape.
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
@@ -75,20 +80,28 @@ class Resolver:
     ``existing`` gets every wiki-link target slug of a body at once and returns those that
     lead to a term; ``term_url`` and ``new_term_url`` make the hrefs of existing and missing
     targets (from a slug and from the title as written); a heading never takes one of
-    ``reserved_ids``.
+    ``reserved_ids``. With a ``glossary`` (every title), the first plain mention of each
+    title links to its term (``glossary``), except ``own_slug``, the term being rendered;
+    without one, nothing is auto-linked (a page that opts out, comments).
     """
 
     term_url: Callable[[str], str]
     new_term_url: Callable[[str], str]
     existing: Callable[[frozenset[str]], AbstractSet[str]] = _none_exist
     reserved_ids: frozenset[str] = frozenset()
+    glossary: Glossary | None = None
+    own_slug: str = ""
 
 
 @dataclass(frozen=True)
 class Rendered:
+    """``wikilinks``: the targets of the body's ``[[links]]``; ``autolinks``: the terms the
+    glossary linked (each once), in order of appearance."""
+
     html: str
     toc: tuple[Heading, ...]
     wikilinks: tuple[str, ...]
+    autolinks: tuple[str, ...] = ()
 
 
 def render(text: str, *, resolve: Resolver) -> Rendered:
@@ -101,6 +114,7 @@ def render(text: str, *, resolve: Resolver) -> Rendered:
         html=_to_html(_BODY_MD, env),
         toc=tuple(env["toc"]),
         wikilinks=tuple(slugs),
+        autolinks=tuple(env["autolinks"]),
     )
 
 
@@ -108,9 +122,10 @@ def render_comment(text: str, *, resolve: Resolver) -> Rendered:
     """Render short user text (comments, bios).
 
     Headings are not recognised (a comment has no business adding an ``<h1>`` to the page);
-    wiki links are coloured like a body's, and ``wikilinks`` says where they point.
+    wiki links are coloured like a body's, and ``wikilinks`` says where they point. Nothing
+    is auto-linked.
     """
-    env = _parse(_COMMENT_MD, text, resolve)
+    env = _parse(_COMMENT_MD, text, replace(resolve, glossary=None))
     slugs = env["wikilinks"]
     existing = frozenset(resolve.existing(frozenset(slugs))) & slugs.keys()
     env["wikilink_status"] = lambda slug: "existing" if slug in existing else "missing"

@@ -50,6 +50,17 @@ deterministic *step budget*, with a clock only as a backstop:
   (the anchors plugin is quadratic on duplicate headings); at most ``MAX_WIKILINK_TARGETS``
   distinct link targets, which also bounds the caller's lookup query.
 
+* Glossary auto-links (``glossary``) run after parsing, with a budget of their own,
+  ``MAX_AUTOLINK_STEPS``: each text token costs ``AUTOLINK_TOKEN_STEPS`` plus one step per
+  ``AUTOLINK_CHARS_PER_STEP`` characters (the automaton's scan is C, ~1 ms per 100 KB), each
+  title occurrence the automaton reports ``AUTOLINK_MATCH_STEPS`` (a Python-level check of its
+  word boundaries), each link made ``AUTOLINK_LINK_STEPS``, and at most ``MAX_AUTOLINKS`` links.
+  A step here is ~0.25-0.5 us, so the whole budget is ~50-100 ms; a 100 KB body against
+  10,000 titles uses a few per cent of it (``tests/bench/bench_glossary.py``). When it is
+  spent the rest of the body is simply not auto-linked: the budget never refuses a body,
+  because the titles change without the body changing, and a body that saved yesterday must
+  not fail today. It counts steps, not time, so the same text and titles give the same links.
+
 Other modules read these caps as ``limits.NAME`` when they run, not as copies, so a test
 that patches ``markup.limits.NAME`` changes what the renderer does; the exception is
 ``MAX_NESTING``, read once when the parsers are built at import.
@@ -96,6 +107,13 @@ MAX_PARSE_SECONDS = 2.5
 MAX_TABLE_COLUMNS = 64
 MAX_WIKILINK_TARGETS = 2_000
 MAX_LABEL_CHARS = 200
+# Glossary auto-links: their own budget (see above), which stops auto-linking, never a body.
+MAX_AUTOLINK_STEPS = 200_000
+MAX_AUTOLINKS = 1_000
+AUTOLINK_TOKEN_STEPS = 2
+AUTOLINK_CHARS_PER_STEP = 64
+AUTOLINK_MATCH_STEPS = 1
+AUTOLINK_LINK_STEPS = 8
 
 _EMPHASIS_RUN_RE = re.compile(r"\*+|_+")
 _TABLE_DELIMITER_RE = re.compile(r"[|:\- \t]+")

@@ -2,8 +2,9 @@
 
 Where a rule sits matters: the metering rules of ``limits`` come first in their chains so
 they are charged before any other rule runs; the wiki-link rule comes before ``link`` so
-``[[target]]`` is ours before markdown-it tries it as a link; ``finish`` comes last so it
-sees the final tokens.
+``[[target]]`` is ours before markdown-it tries it as a link; ``finish`` comes after the
+inline rules so it sees the final tokens, and the glossary's auto-links come after it, once
+the body's own ``[[links]]`` are known.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from markdown_it.common.utils import unescapeAll
 from markdown_it.rules_core import StateCore
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import limits, sanitise, wikilinks
+from . import glossary, limits, sanitise, wikilinks
 from .headings import Heading, id_base, plain_text, unique_id
 
 _FENCE_LANG_RE = re.compile(r"[^\w+#.-]")
@@ -52,10 +53,14 @@ def build_parser(*, headings: bool) -> MarkdownIt:
     md.inline.ruler.at("autolink", limits.charged_autolink)
     md.inline.ruler.at("image", limits.charged_image)
     md.core.ruler.push("finish", finish)
+    md.core.ruler.push("glossary", glossary.autolink)
     md.validateLink = sanitise.is_safe_url  # type: ignore[method-assign]
     md.add_render_rule("link_open", sanitise.render_link_open)
     md.add_render_rule("wikilink_open", wikilinks.render_wikilink_open)
     md.add_render_rule("wikilink_close", wikilinks.render_wikilink_close)
+    md.add_render_rule("glossary_link_open", glossary.render_glossary_link_open)
+    md.add_render_rule("glossary_link_close", glossary.render_glossary_link_close)
+    md.add_render_rule("glossary_escape", glossary.render_escape)
     return md
 
 

@@ -38,7 +38,9 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     **{f"h{level}": frozenset({"id"}) for level in range(1, 7)},
 }
 ALLOWED_CLASSES: dict[str, frozenset[str]] = {
-    "a": frozenset({"wikilink", "wikilink-missing", "wikilink-unknown", "footnote-backref"}),
+    "a": frozenset(
+        {"wikilink", "wikilink-missing", "wikilink-unknown", "wikilink-auto", "footnote-backref"}
+    ),
     "th": frozenset({"align-left", "align-center", "align-right"}),
     "td": frozenset({"align-left", "align-center", "align-right"}),
     "hr": frozenset({"footnotes-sep"}),

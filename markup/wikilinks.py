@@ -47,7 +47,8 @@ def slugify_title(title: str) -> str:
 
 
 def wikilink(state: StateInline, silent: bool) -> bool:
-    """``[[target]]`` or ``[[target|label]]``, target up to MAX_WIKILINK_CHARS, one line."""
+    """``[[target]]`` or ``[[target|label]]``, target up to MAX_WIKILINK_CHARS, one line;
+    ``[[!text]]`` is the glossary's escape: plain text that is never auto-linked."""
     src, start = state.src, state.pos
     if not src.startswith("[[", start):
         return False
@@ -58,6 +59,15 @@ def wikilink(state: StateInline, silent: bool) -> bool:
     inner = src[inner_start:end]
     if "\n" in inner or "[" in inner or "]" in inner:
         return False
+    if inner.startswith("!"):
+        # ``[[!text]]``: the text as it is, never auto-linked (``glossary``).
+        text = unescapeAll(inner[1:]).strip()
+        if not text:
+            return False
+        if not silent:
+            state.push("glossary_escape", "", 0).content = text
+        state.pos = end + 2
+        return True
     target, _, label = (unescapeAll(part).strip() for part in inner.partition("|"))
     slug = slugify_title(target)
     if not slug:
@@ -79,16 +89,16 @@ def render_wikilink_open(
     status = env["wikilink_status"](slug)
     resolver = env["resolver"]
     if status == "missing":
-        href = _cached_url(env, resolver.new_term_url, target)
+        href = cached_url(env, resolver.new_term_url, target)
         return (
             f'<a href="{escape(href)}" class="wikilink wikilink-missing" title="{_MISSING_TITLE}">'
         )
-    href = _cached_url(env, resolver.term_url, slug)
+    href = cached_url(env, resolver.term_url, slug)
     css = "wikilink wikilink-unknown" if status == "unknown" else "wikilink"
     return f'<a href="{escape(href)}" class="{css}">'
 
 
-def _cached_url(env: EnvType, make: Any, arg: str) -> str:
+def cached_url(env: EnvType, make: Any, arg: str) -> str:
     """The caller's URL callback may cost ~20 us (reverse); a body may repeat one link
     thousands of times."""
     cache = env.setdefault("urls", {})

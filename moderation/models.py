@@ -171,6 +171,7 @@ class PendingChange(models.Model):
     tags = models.JSONField(default=list, blank=True)
     related = models.JSONField(default=list, blank=True)
     body = models.TextField(blank=True)
+    autolink = models.BooleanField(default=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_changes"
     )

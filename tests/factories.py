@@ -27,6 +27,7 @@ def make_term(
     difficulty: str = "",
     tags: tuple[str, ...] = (),
     related: tuple[str, ...] = (),
+    autolink: bool = True,
     author=None,
     summary: str = "",
 ) -> Term:
@@ -37,6 +38,7 @@ def make_term(
         tags=tuple(tags),
         related=tuple(related),
         body=body,
+        autolink=autolink,
     )
     return term_create(data=data, author=author, summary=summary).term
 

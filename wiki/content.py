@@ -14,7 +14,7 @@ from typing import Any, Literal, Protocol
 
 from markup import slugify_title
 
-Kind = Literal["scalar", "set", "text"]
+Kind = Literal["scalar", "set", "flag", "text"]
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,14 @@ FIELDS: tuple[Field, ...] = (
     Field("difficulty", "Difficulty", "scalar"),
     Field("tags", "Tags", "set"),
     Field("related", "Related terms", "set"),
+    # On unless the author turns it off: the glossary links the first mention of each title.
+    Field("autolink", "Glossary links", "flag"),
     Field("body", "Body", "text"),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 SCALAR_FIELDS = tuple(f.name for f in FIELDS if f.kind == "scalar")
 SET_FIELDS = tuple(f.name for f in FIELDS if f.kind == "set")
+FLAG_FIELDS = tuple(f.name for f in FIELDS if f.kind == "flag")
 FIELD_LABELS = {f.name: f.label for f in FIELDS}
 
 
@@ -47,6 +50,7 @@ class Snapshot(Protocol):
     difficulty: str
     tags: Iterable[str]
     related: Iterable[str]
+    autolink: bool
     body: str
 
 
@@ -67,7 +71,7 @@ class TermData:
 
     Titles and categories are single lines; tags keep their first spelling and drop case
     duplicates; related terms are slugs (titles are accepted and slugified), without
-    duplicates or the term itself; the body has LF line ends.
+    duplicates or the term itself; the body has LF line ends; ``autolink`` is a plain bool.
     """
 
     title: str
@@ -76,6 +80,7 @@ class TermData:
     tags: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     body: str = ""
+    autolink: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", clean_line(self.title))
@@ -93,6 +98,7 @@ class TermData:
         )
         body = self.body.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
         object.__setattr__(self, "body", body)
+        object.__setattr__(self, "autolink", bool(self.autolink))
 
     @property
     def slug(self) -> str:

@@ -34,7 +34,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal, NamedTuple
 
-from .content import FIELD_LABELS, SCALAR_FIELDS, SET_FIELDS, Snapshot
+from django.utils.translation import gettext
+
+from .content import FIELD_LABELS, FLAG_FIELDS, SCALAR_FIELDS, SET_FIELDS, Snapshot
 
 MAX_DIFFLIB_CELLS = 250_000
 DIFFLIB_BUDGET = 4_000_000
@@ -244,6 +246,12 @@ def diff_fields(old: Snapshot, new: Snapshot) -> Iterator[FieldChange]:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             yield FieldChange(name=name, label=FIELD_LABELS[name], old=before, new=after)
+    for name in FLAG_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            yield FieldChange(
+                name=name, label=FIELD_LABELS[name], old=_flag_text(before), new=_flag_text(after)
+            )
     for name in SET_FIELDS:
         before, after = list(getattr(old, name)), list(getattr(new, name))
         before_keys = {item.casefold() for item in before}
@@ -378,3 +386,7 @@ def _segments(parts: list[tuple[str, bool]]) -> tuple[Segment, ...]:
         else:
             merged.append(Segment(text, changed))
     return tuple(merged)
+
+
+def _flag_text(value: bool) -> str:
+    return gettext("on") if value else gettext("off")

@@ -34,11 +34,10 @@ def seed_text(data: TermData) -> str:
     """``data`` as a seed document that ``wiki.seeds.parse_seed_text`` reads back as ``data``."""
     meta: dict[str, Any] = {}
     for field in FIELDS:
-        if field.kind != "text":
-            value = getattr(data, field.name)
-            meta[SEED_KEYS.get(field.name, field.name)] = (
-                list(value) if field.kind == "set" else value
-            )
+        value = getattr(data, field.name)
+        if field.kind == "text" or (field.kind == "flag" and value is True):
+            continue  # a flag is written only when it is off (the seed parser's default: on)
+        meta[SEED_KEYS.get(field.name, field.name)] = list(value) if field.kind == "set" else value
     body = data.body
     if _trimmed(body) != body:
         meta[EXACT_BODY_KEY] = True
@@ -95,13 +94,21 @@ def history_lines(terms: Iterator[Term]) -> Iterator[str]:
 
 
 def record_data(record: dict[str, Any]) -> TermData:
-    """The content a history record holds (raises ``KeyError``/``TypeError`` when damaged)."""
-    return TermData(
-        **{
-            f.name: tuple(record[f.name]) if f.kind == "set" else str(record[f.name])
-            for f in FIELDS
-        }
-    )
+    """The content a history record holds (raises ``KeyError``/``TypeError`` when damaged).
+
+    A flag missing from the record (an export made before the flag existed) is on."""
+    return TermData(**{f.name: _record_value(record, f.name, f.kind) for f in FIELDS})
+
+
+def _record_value(record: dict[str, Any], name: str, kind: str) -> Any:
+    if kind == "set":
+        return tuple(record[name])
+    if kind == "flag":
+        value = record.get(name, True)
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be true or false")
+        return value
+    return str(record[name])
 
 
 def record_time(record: dict[str, Any]) -> datetime:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
 
 from markup import MAX_BODY_BYTES, slugify_title
@@ -67,6 +68,17 @@ class TermForm(forms.Form):
         widget=EditorWidget(attrs={"rows": 20, "spellcheck": "true"}),
         help_text="Markdown. Link to other terms with [[Term title]] or [[Term title|text]].",
     )
+    # The opt-out, not the flag itself: a form sent without the box (an old tab, a script)
+    # keeps the glossary links on, where an unticked "on" box would silently turn them off.
+    no_autolink = forms.BooleanField(
+        label=_("Do not link glossary terms"),
+        required=False,
+        help_text=_(
+            "The first mention of another term's title in the body links to that term. "
+            "Tick this to turn that off for this term; to keep just one mention unlinked, "
+            "write it as [[!text]]."
+        ),
+    )
     summary = forms.CharField(
         label="Edit summary",
         max_length=MAX_SUMMARY_LENGTH,
@@ -98,6 +110,7 @@ class TermForm(forms.Form):
             "tags": ", ".join(data.tags),
             "related": ", ".join(titles.get(slug, slug) for slug in data.related),
             "body": data.body,
+            "no_autolink": not data.autolink,
             "base_number": term.revision_number,
         }
 
@@ -168,6 +181,7 @@ class TermForm(forms.Form):
             tags=tuple(cleaned["tags"]),
             related=tuple(cleaned["related"]),
             body=cleaned["body"],
+            autolink=not cleaned["no_autolink"],
         )
 
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from .content import FIELD_LABELS, SCALAR_FIELDS, SET_FIELDS, TermData
+from .content import FIELD_LABELS, FLAG_FIELDS, SCALAR_FIELDS, SET_FIELDS, TermData
 from .diff import matching_blocks, split_lines
 
 T = TypeVar("T")
@@ -134,7 +134,9 @@ class TermMerge:
 def merge_term(*, base: TermData, mine: TermData, theirs: TermData) -> TermMerge:
     values: dict[str, Any] = {}
     conflicts = []
-    for name in SCALAR_FIELDS:
+    # A flag merges as a single value; two sides that both changed it agree, so it never
+    # conflicts.
+    for name in (*SCALAR_FIELDS, *FLAG_FIELDS):
         b, m, t = getattr(base, name), getattr(mine, name), getattr(theirs, name)
         value, conflicted = merge_value(b, m, t)
         if conflicted:

@@ -111,6 +111,8 @@ class Term(models.Model):
     difficulty = models.CharField(max_length=20, choices=Difficulty.choices, blank=True)
     tags = TaggableManager(blank=True)
     body = models.TextField(blank=True)
+    # The glossary links the first mention of other terms' titles (front matter ``autolink``).
+    autolink = models.BooleanField(default=True)
     body_html = models.TextField(blank=True, editable=False)
     toc = models.JSONField(default=list, blank=True, editable=False)
     renderer_version = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -176,6 +178,7 @@ class Revision(models.Model):
     tags = models.JSONField(default=list, blank=True)
     related = models.JSONField(default=list, blank=True)
     body = models.TextField(blank=True)
+    autolink = models.BooleanField(default=True)
     # The body as rendered when this revision was saved, so old revisions are never rendered
     # on a page view either.
     body_html = models.TextField(blank=True)
@@ -224,6 +227,9 @@ class Revision(models.Model):
 class LinkKind(models.TextChoices):
     RELATED = "related", "Related term"
     INLINE = "inline", "Inline link"
+    # The glossary's link to the first mention of a title: a backlink, never a wanted term
+    # (it only ever points at a term that exists when the body is rendered).
+    AUTO = "auto", "Glossary link"
 
 
 class LinkQuerySet(models.QuerySet):
@@ -242,9 +248,13 @@ class LinkQuerySet(models.QuerySet):
         )
 
     def wanted(self):
-        """Target slugs that no term has yet, with how many distinct terms link to each."""
+        """Target slugs that no term has yet, with how many distinct terms link to each.
+
+        Glossary links do not count: one left behind by a deleted term until its source is
+        re-rendered does not make the deleted term wanted."""
         return (
-            self.exclude(target_slug__in=Term.objects.values("slug"))
+            self.exclude(kind=LinkKind.AUTO)
+            .exclude(target_slug__in=Term.objects.values("slug"))
             .exclude(target_slug__in=SlugRedirect.objects.values("old_slug"))
             .values("target_slug")
             .annotate(

@@ -26,6 +26,9 @@ MAX_ITEM_LENGTH = 100
 # the closing '---' line, kept as it is, where a hand-written seed's blank edge lines are
 # trimmed. An export then round-trips bodies typed in the browser (no final line break).
 EXACT_BODY_KEY = "exactBody"
+# Front matter ``autolink: false``: the glossary links nothing in this term's body.
+AUTOLINK_KEY = "autolink"
+_FLAG_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
 class SeedError(ValueError):
@@ -109,6 +112,7 @@ def parse_seed_text(text: str) -> TermData:
         related=tuple(_string_list(meta, "relatedTerms", max_length=MAX_SLUG_CHARS)),
         tags=tuple(_string_list(meta, "tags")),
         body=body,
+        autolink=_flag(meta, AUTOLINK_KEY, default=True),
     )
 
 
@@ -127,6 +131,19 @@ def _scalar(meta: dict, key: str) -> str:
     if isinstance(value, (list, dict)):
         raise SeedError(f"'{key}' must be a single value, not a {type(value).__name__}")
     return str(value)
+
+
+def _flag(meta: dict, key: str, *, default: bool) -> bool:
+    """``true``/``false`` (YAML's booleans), or yes/no/on/off/true/false as text."""
+    value = meta.get(key)
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if isinstance(value, str) and word in _FLAG_WORDS:
+        return _FLAG_WORDS[word]
+    raise SeedError(f"'{key}' must be true or false, not {str(value)[:40]!r}")
 
 
 def _exact_body(text: str) -> str:

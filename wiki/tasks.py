@@ -14,6 +14,12 @@ def rerender_linking_terms(slugs: list[str]) -> int:
 
 
 @background
+def rerender_mentioning_terms(slugs: list[str], skip_ids: list[int] | None = None) -> int:
+    """After a bulk import: the glossary's links to its new terms, in the terms outside it."""
+    return rendering.rerender_mentioning_terms(slugs, skip_ids)
+
+
+@background
 def rerender_terms(term_ids: list[int]) -> int:
     """After a bulk import: recolour the links of the terms outside it that link into it."""
     return rendering.rerender_terms(term_ids)

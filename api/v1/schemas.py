@@ -216,6 +216,9 @@ class TermPatchIn(Schema):
 
 
 class ContentOut(Schema):
+    autolink: bool = Field(
+        True, description="Link the first mention of other terms' titles (glossary links)."
+    )
     title: str
     category: str
     difficulty: str
@@ -231,6 +234,7 @@ class SavedOut(TermOut):
 
 class ConflictOut(ErrorOut):
     base_revision: int
+    autolink: bool | None = None
     current_revision: int
     conflicting_fields: list[str]
     theirs: ContentOut = Field(description="The current revision, saved since the base.")
@@ -241,6 +245,7 @@ class PendingOut(Schema):
     code: Literal["pending_review"]
     message: str
     pending_id: int
+    autolink: bool
 
 
 class CommentIn(Schema):

@@ -29,7 +29,7 @@ from ..content import TermData
 from ..models import Category, Link, LinkKind, Revision, SlugRedirect, Term
 from .categories import canonical_tags, category_for, category_slug, tags_for
 from .links import wanted_edges
-from .rendering import resolver
+from .rendering import body_resolver
 
 if TYPE_CHECKING:
     from .imports import Item
@@ -140,7 +140,8 @@ def _write(rows: list[Row], canon: Canon, written: set[int]) -> None:
     new = [row for row in rows if row.item.term is None]
     updated = [row for row in rows if row.item.term is not None]
     Term.objects.bulk_create([row.term for row in new], batch_size=BATCH)
-    fields = ["title", "category", "difficulty", "body", "body_html", "toc", "renderer_version"]
+    fields = ["title", "category", "difficulty", "body", "autolink", "body_html", "toc"]
+    fields.append("renderer_version")
     Term.objects.bulk_update(
         [row.term for row in updated], [*fields, "revision_number", "updated_at"], batch_size=BATCH
     )
@@ -172,7 +173,8 @@ def _locked_terms(chunk: list[Item]) -> dict[int, Term]:
 def _render_now(item: Item, data: TermData) -> bool:
     """A document that looked unchanged but is not (a spelling): rendered here after all."""
     try:
-        item.rendered = markup.render(data.body, resolve=resolver())
+        resolve = body_resolver(slug=item.result.slug, autolink=data.autolink)
+        item.rendered = markup.render(data.body, resolve=resolve)
     except RenderError as exc:
         item.fail(str(exc))
         return False
@@ -183,7 +185,7 @@ def _project(row: Row, now) -> None:
     """The term's fields as ``revisions._project`` sets them."""
     term, data = row.term, row.data
     term.title, term.slug, term.category = data.title, row.item.result.slug, row.category
-    term.difficulty, term.body = data.difficulty, data.body
+    term.difficulty, term.body, term.autolink = data.difficulty, data.body, data.autolink
     term.body_html = row.rendered.html
     term.toc = [[h.level, h.id, h.text] for h in row.rendered.toc]
     term.renderer_version = RENDERER_VERSION
@@ -204,6 +206,7 @@ def _revision(row: Row) -> Revision:
         tags=list(data.tags),
         related=list(data.related),
         body=data.body,
+        autolink=data.autolink,
         body_html=row.rendered.html,
         author=None,
         summary=row.item.summary,
@@ -230,7 +233,11 @@ def _write_links(rows: list[Row], *, replace: list[int]) -> None:
     for row in rows:
         edges = wanted_edges(
             row.term.slug,
-            [(LinkKind.INLINE, row.rendered.wikilinks), (LinkKind.RELATED, row.data.related)],
+            [
+                (LinkKind.INLINE, row.rendered.wikilinks),
+                (LinkKind.AUTO, row.rendered.autolinks),
+                (LinkKind.RELATED, row.data.related),
+            ],
         )
         values += [(row.term.pk, target, kind, pos) for (kind, target), pos in edges.items()]
     _insert(Link, ["source_id", "target_slug", "kind", "position"], values)
@@ -251,10 +258,11 @@ def _insert(model, columns: list[str], values: list[tuple]) -> None:
 
 
 def _rerender_outside(created: list[str], *, batch_ids: set[int]) -> None:
-    """Terms outside the batch whose links to the new terms turn blue: a background task, as
-    after any new term. The batch's terms were rendered knowing them; one the batch writes
-    later is skipped by the task's compare-and-swap."""
-    from ..tasks import rerender_terms
+    """Terms outside the batch whose links to the new terms turn blue, or that mention their
+    titles (the glossary links them): background tasks, as after any new term. The batch's
+    terms were rendered knowing them; one the batch writes later is skipped by the task's
+    compare-and-swap."""
+    from ..tasks import rerender_mentioning_terms, rerender_terms
 
     outside: set[int] = set()
     for part in chunks(created, BATCH):
@@ -265,6 +273,8 @@ def _rerender_outside(created: list[str], *, batch_ids: set[int]) -> None:
         )
     for part in chunks(sorted(outside), BATCH):
         enqueue_on_commit(rerender_terms, part)
+    if created and Term.objects.count() > len(batch_ids):  # any term outside the batch
+        enqueue_on_commit(rerender_mentioning_terms, created, sorted(batch_ids))
 
 
 def chunks(values: Iterable, size: int) -> Iterator[list]:

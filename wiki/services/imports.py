@@ -41,6 +41,7 @@ from markup import Rendered, RenderError
 
 from ..content import TermData
 from ..exceptions import WikiError
+from ..glossary import glossary_with
 from ..models import Revision, SlugRedirect, Term
 from ..signals import revisions_saved
 from .categories import category_slug
@@ -121,7 +122,7 @@ class _Batch:
 
 # 1. Plan.
 
-_SNAPSHOT = ("title", "category", "difficulty", "tags", "related", "body")
+_SNAPSHOT = ("title", "category", "difficulty", "tags", "related", "body", "autolink")
 
 
 def _plan(items: list[Item]) -> list[Item]:
@@ -181,10 +182,11 @@ def _looks_unchanged(item: Item) -> bool:
     (made canonical when writing, where the exact comparison happens)."""
     if item.stored is None:
         return False
-    title, category, difficulty, tags, related, body = item.stored
+    title, category, difficulty, tags, related, body, autolink = item.stored
     data = item.doc.data
     return (
         (title, difficulty, related, body) == (data.title, data.difficulty, data.related, data.body)
+        and autolink == data.autolink
         and category_slug(category) == category_slug(data.category)
         and [t.casefold() for t in tags] == [t.casefold() for t in data.tags]
     )
@@ -203,9 +205,13 @@ def _render_all(items: list[Item], *, processes: int | None) -> None:
     """
     pending = [item for item in items if not _looks_unchanged(item)]
     new_slugs = {item.result.slug for item in items if item.term is None}
+    titles = {item.result.slug: item.doc.data.title for item in items}
     while pending:
         known = _known_slugs(new_slugs)
-        outputs = _render_bodies([item.doc.data.body for item in pending], known, processes)
+        # The glossary knows the batch's titles too, as it would once every term is in.
+        glossary = glossary_with([(titles[slug], slug) for slug in sorted(new_slugs)])
+        docs = [(item.result.slug, item.doc.data.body, item.doc.data.autolink) for item in pending]
+        outputs = _render_bodies(docs, known, glossary, processes)
         refused = set()
         for item, output in zip(pending, outputs, strict=True):
             if isinstance(output, str):
@@ -217,7 +223,8 @@ def _render_all(items: list[Item], *, processes: int | None) -> None:
         pending = [
             item
             for item in pending
-            if item.rendered is not None and refused & set(item.rendered.wikilinks)
+            if item.rendered is not None
+            and refused & {*item.rendered.wikilinks, *item.rendered.autolinks}
         ]
 
 
@@ -229,28 +236,37 @@ def _known_slugs(new_slugs: set[str]) -> frozenset[str]:
     return frozenset(existing | new_slugs)
 
 
-# What the renderer treats as existing (set before pool workers are forked, which inherit it).
+# What the renderer treats as existing, and the titles it links (set before pool workers are
+# forked, which inherit them).
 _KNOWN: frozenset[str] = frozenset()
+_GLOSSARY: markup.Glossary | None = None
 
 
 def _existing(slugs: frozenset[str]) -> frozenset[str]:
     return slugs & _KNOWN
 
 
-def _render_one(body: str) -> Rendered | str:
-    """Render with the batch's resolver; a refusal as its reason."""
+def _render_one(doc: tuple[str, str, bool]) -> Rendered | str:
+    """Render ``(slug, body, autolink)`` with the batch's resolver; a refusal as its reason."""
+    slug, body, autolink = doc
+    glossary = _GLOSSARY if autolink else None
+    resolve = replace(resolver(), existing=_existing, glossary=glossary, own_slug=slug)
     try:
-        return markup.render(body, resolve=replace(resolver(), existing=_existing))
+        return markup.render(body, resolve=resolve)
     except RenderError as exc:
         return str(exc)
 
 
 def _render_bodies(
-    bodies: list[str], known: frozenset[str], processes: int | None
+    docs: list[tuple[str, str, bool]],
+    known: frozenset[str],
+    glossary: markup.Glossary,
+    processes: int | None,
 ) -> list[Rendered | str]:
-    global _KNOWN
-    _KNOWN = known  # a forked worker needs nothing else (it never touches the database)
-    return in_workers(_render_one, bodies, processes=processes)
+    global _KNOWN, _GLOSSARY
+    # A forked worker needs nothing else (it never touches the database).
+    _KNOWN, _GLOSSARY = known, glossary
+    return in_workers(_render_one, docs, processes=processes)
 
 
 def in_workers(func: Callable[[A], R], values: list[A], *, processes: int | None = None) -> list[R]:

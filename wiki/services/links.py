@@ -1,4 +1,4 @@
-"""The link table: one row per edge from a term to a slug (related or inline).
+"""The link table: one row per edge from a term to a slug (related, inline or glossary).
 
 Kept in step with every save by diffing the wanted edges against the stored ones (Wagtail's
 reference index does the same), so backlinks and wanted terms are index lookups.
@@ -26,12 +26,21 @@ def wanted_edges(
     return wanted
 
 
-def sync_links(term: Term, *, related: Iterable[str] | None, inline: Iterable[str]) -> None:
+def sync_links(
+    term: Term,
+    *,
+    related: Iterable[str] | None,
+    inline: Iterable[str],
+    auto: Iterable[str] | None = None,
+) -> None:
     """Diff the wanted edges against the stored ones: delete gone, add new, fix positions.
 
-    ``related=None`` leaves the related-term edges alone (a re-render changes only inline ones).
+    ``related=None`` leaves the related-term edges alone (a re-render changes only the body's);
+    ``auto=None`` leaves the glossary's alone.
     """
     kinds = [(LinkKind.INLINE, inline)]
+    if auto is not None:
+        kinds.append((LinkKind.AUTO, auto))
     if related is not None:
         kinds.append((LinkKind.RELATED, related))
     wanted = wanted_edges(term.slug, kinds)

@@ -1,25 +1,32 @@
 """Rendering for the wiki: the renderer (``markup``) with this site's URLs and lookups.
 
 ``resolver()`` tells the renderer which wiki links lead to a term and how term URLs look;
-``render_body`` renders a term body for the write path; ``term_rerender`` re-renders a stored
-term without a new revision (a linked term appeared or went, or the renderer changed);
-``rerender_linking_terms`` is what the background task runs after a create, rename or delete.
+``render_body`` renders a term body for the write path, with the glossary's auto-links unless
+the term turned them off; ``term_rerender`` re-renders a stored term without a new revision (a
+linked term appeared or went, or the renderer changed); ``rerender_linking_terms`` is what the
+background task runs after a create, rename or delete: the terms that link to it, and the
+terms that mention its title (found through the search index).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import replace
 from functools import cache
 from urllib.parse import urlencode
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
 import markup
 from markup import RENDERER_VERSION, Rendered, RenderError, Resolver
+from search.mentions import terms_mentioning
 
 from ..exceptions import TermWriteError
-from ..models import LinkKind, Term
+from ..glossary import current_glossary
+from ..models import Link, LinkKind, Term
 from ..selectors import existing_slugs
 from .links import sync_links
 
@@ -61,9 +68,18 @@ def resolver() -> Resolver:
     )
 
 
-def render_body(body: str) -> Rendered:
+def body_resolver(*, slug: str = "", autolink: bool = False) -> Resolver:
+    """The resolver for the body of the term at ``slug``: with the glossary when ``autolink``
+    (the term's own title is never linked). Without a slug, nothing is auto-linked."""
+    if not (autolink and slug):
+        return resolver()
+    return replace(resolver(), glossary=current_glossary(), own_slug=slug)
+
+
+def render_body(body: str, *, slug: str = "", autolink: bool = False) -> Rendered:
+    """The body of the term at ``slug``; ``autolink``: the term's own flag (``TermData``)."""
     try:
-        return markup.render(body, resolve=resolver())
+        return markup.render(body, resolve=body_resolver(slug=slug, autolink=autolink))
     except RenderError as exc:
         raise TermWriteError(str(exc), field="body") from exc
 
@@ -76,9 +92,9 @@ def render_comment_html(text: str, *, field: str = "body") -> str:
         raise TermWriteError(str(exc), field=field) from exc
 
 
-def preview_html(text: str) -> str:
+def preview_html(text: str, *, slug: str = "", autolink: bool = False) -> str:
     """The editor's preview: the same rendering as the term page, or the refusal."""
-    return markup.preview(text, resolve=resolver())
+    return markup.preview(text, resolve=body_resolver(slug=slug, autolink=autolink))
 
 
 def term_rerender(term: Term) -> bool:
@@ -89,7 +105,7 @@ def term_rerender(term: Term) -> bool:
     whether the stored HTML was replaced.
     """
     seen = term.revision_number
-    rendered = render_body(term.body)
+    rendered = render_body(term.body, slug=term.slug, autolink=term.autolink)
     with transaction.atomic():
         moved = Term.objects.filter(pk=term.pk, revision_number=seen).update(
             body_html=rendered.html,
@@ -97,23 +113,55 @@ def term_rerender(term: Term) -> bool:
             renderer_version=RENDERER_VERSION,
         )
         if moved:
-            sync_links(term, related=None, inline=rendered.wikilinks)
+            sync_links(term, related=None, inline=rendered.wikilinks, auto=rendered.autolinks)
     return bool(moved)
 
 
 def rerender_linking_terms(slugs: list[str]) -> int:
-    """Turn red links blue (or back) on the terms whose inline links point at ``slugs``.
+    """Turn red links blue (or back) on the terms whose inline links point at ``slugs``, and
+    give the glossary's link to the terms that mention the title of a term now at one of
+    ``slugs`` (just created or renamed; found through the search index, never a body scan).
 
     Each term is its own short compare-and-swap, so this never holds the write lock for long.
     Returns how many were re-rendered.
     """
-    linking = (
-        Term.objects.filter(links__target_slug__in=slugs, links__kind=LinkKind.INLINE)
-        .distinct()
-        .only("pk", "slug", "body", "revision_number")
+    kinds = [LinkKind.INLINE, LinkKind.AUTO]
+    linking = Link.objects.filter(target_slug__in=slugs, kind__in=kinds).values("source_id")
+    return _rerender(Q(pk__in=linking) | _mentioning(slugs), skip_slugs=slugs)
+
+
+def rerender_mentioning_terms(slugs: list[str], skip_ids: list[int] | None = None) -> int:
+    """Give the glossary's link to the terms that mention the titles of the terms at
+    ``slugs`` (a bulk import's new terms), except the terms ``skip_ids`` (the import's own,
+    rendered knowing every title already)."""
+    found = _mentioning(slugs)
+    if not found:
+        return 0
+    return _rerender(found, skip_slugs=slugs, skip_ids=skip_ids or ())
+
+
+def _mentioning(slugs: list[str]) -> Q:
+    """The terms with glossary links on whose text mentions the title of a term at ``slugs``
+    (the search index's answer, a superset; the renderer decides)."""
+    titles = list(Term.objects.filter(slug__in=slugs).values_list("title", flat=True))
+    ids = sorted(terms_mentioning(titles)) if titles else []
+    found = Q()
+    for start in range(0, len(ids), 500):
+        found |= Q(pk__in=ids[start : start + 500], autolink=True)
+    return found
+
+
+def _rerender(which: Q, *, skip_slugs: list[str], skip_ids: Iterable[int] = ()) -> int:
+    others = (
+        Term.objects.filter(which)
+        .exclude(slug__in=skip_slugs)
+        .only("pk", "slug", "body", "autolink", "revision_number")
     )
+    skip = set(skip_ids)
     done = 0
-    for other in linking.iterator(chunk_size=100):
+    for other in others.iterator(chunk_size=100):
+        if other.pk in skip:
+            continue
         try:
             done += term_rerender(other)
         except TermWriteError:
@@ -124,7 +172,9 @@ def rerender_linking_terms(slugs: list[str]) -> int:
 
 def rerender_terms(term_ids: list[int]) -> int:
     """Re-render the terms ``term_ids`` (each its own compare-and-swap, as above)."""
-    terms = Term.objects.filter(pk__in=term_ids).only("pk", "slug", "body", "revision_number")
+    terms = Term.objects.filter(pk__in=term_ids).only(
+        "pk", "slug", "body", "autolink", "revision_number"
+    )
     done = 0
     for term in terms.iterator(chunk_size=100):
         try:

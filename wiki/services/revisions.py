@@ -90,7 +90,7 @@ def term_save_revision(
     history (``history_restore``): the revision keeps the time it was first written.
     """
     summary = _validate(data, summary)
-    rendered = render_body(data.body)
+    rendered = render_body(data.body, slug=data.slug, autolink=data.autolink)
     if merge_base is not None:
         base_number = merge_base.number
     merged = False
@@ -114,7 +114,7 @@ def term_save_revision(
                 data = data.replace(
                     category=category.name if category else "", tags=canonical_tags(data.tags)
                 )
-                rendered = render_body(data.body)
+                rendered = render_body(data.body, slug=data.slug, autolink=data.autolink)
                 merged = True
             if TermData.of(_current(term)) == data:
                 return SaveResult(term=term, revision=None)
@@ -267,6 +267,7 @@ def _create_revision(
         tags=list(data.tags),
         related=list(data.related),
         body=data.body,
+        autolink=data.autolink,
         body_html=rendered.html,
         author=author,
         summary=summary,
@@ -289,12 +290,13 @@ def _project(
     term.category = category
     term.difficulty = data.difficulty
     term.body = data.body
+    term.autolink = data.autolink
     apply_rendering(term, rendered)
     term.current_revision = revision
     term.revision_number = revision.number
     term.save()
     term.tags.set(tags_for(data.tags))  # bounded slugs: taggit's own would outgrow the column
-    sync_links(term, related=data.related, inline=rendered.wikilinks)
+    sync_links(term, related=data.related, inline=rendered.wikilinks, auto=rendered.autolinks)
     if old_slug:
         SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"term": term})
     if created or old_slug:

@@ -152,7 +152,12 @@ def editor_page(request, form: TermForm, term: Term | None, *, status: int = 200
     notice in ``extra``."""
     preview = ""
     if "preview" in request.POST and "body" in form.cleaned_data:
-        preview = preview_html(form.cleaned_data["body"])
+        cleaned = form.cleaned_data
+        preview = preview_html(
+            cleaned["body"],
+            slug=slugify_title(cleaned.get("title", "")),
+            autolink=not cleaned.get("no_autolink"),
+        )
     context = {"form": form, "term": term, "preview_html": preview, **extra}
     return render(request, "wiki/term_form.html", context, status=status)
 
