@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
+from ninja.parser import Parser
 
 from . import errors
 from .conditional import conditional
@@ -22,6 +24,21 @@ Every error is JSON with a stable `code` and a `message`. Every successful GET c
 with theirs as the site's editor does; overlapping changes answer `409` with both versions.
 Lists are cursor-paginated: pass `next_cursor` as `?cursor=` until it is null.
 """
+
+
+class JsonObjectParser(Parser):
+    """A request body is a JSON object: a string, a number or a list is refused (ninja would
+    try to make a schema of it), and so is a body that is not JSON at all."""
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        try:
+            data = json.loads(request.body)
+        except ValueError as error:  # not JSON, or not UTF-8
+            raise errors.ApiError(400, "The body is not valid JSON.") from error
+        if not isinstance(data, dict):
+            detail = [{"field": "body", "message": "must be a JSON object"}]
+            raise errors.ApiError(422, "The body must be a JSON object.", extra={"errors": detail})
+        return data
 
 
 class CommonplaceAPI(NinjaAPI):
@@ -47,6 +64,7 @@ api = CommonplaceAPI(
     docs=Swagger(settings={"persistAuthorization": False, "tryItOutEnabled": False}),
     docs_url="/docs/",
     openapi_url="/openapi.json",
+    parser=JsonObjectParser(),
 )
 errors.install(api)
 

@@ -8,10 +8,10 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from ninja import Field, Schema
-from pydantic import BeforeValidator
+from ninja import Field, Path, Schema
+from pydantic import BeforeValidator, ConfigDict
 
-from markup import MAX_BODY_BYTES
+from markup import MAX_BODY_BYTES, MAX_SLUG_CHARS
 from wiki.forms import MAX_RELATED, MAX_RELATED_LENGTH, MAX_REVISION_NUMBER, MAX_TAGS
 from wiki.services import MAX_SUMMARY_LENGTH
 
@@ -25,8 +25,21 @@ def _clean(value: object) -> object:
 
 
 Text = Annotated[str, BeforeValidator(_clean)]
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _iso_only(value: object) -> object:
+    """A time in a query is an ISO 8601 string (pydantic would also take 0.5 as a time)."""
+    if isinstance(value, str) and not _ISO_DATE.match(value):
+        raise ValueError("use an ISO 8601 date and time, e.g. 2025-01-31T12:00:00Z")
+    return value
+
+
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_only)]
 Difficulty = Literal["beginner", "intermediate", "advanced"]
 RevisionNumber = Annotated[int, Field(ge=0, le=MAX_REVISION_NUMBER)]
+# A term's address; the example leads the schema's examples (and fuzzers) to a real term.
+Slug = Annotated[str, Path(max_length=MAX_SLUG_CHARS, example="alpha")]
 
 
 # -- Errors ----------------------------------------------------------------------------------
@@ -188,7 +201,13 @@ Body = Annotated[Text, Field(max_length=MAX_BODY_BYTES)]
 Summary = Annotated[Text, Field(max_length=MAX_SUMMARY_LENGTH)]
 
 
-class TermIn(Schema):
+class Strict(Schema):
+    """A request body: values of the documented types only (no "1" for 1, no 0 for false)."""
+
+    model_config = ConfigDict(strict=True)
+
+
+class TermIn(Strict):
     title: Title
     category: Category = ""
     difficulty: Literal["", "beginner", "intermediate", "advanced"] = ""
@@ -197,10 +216,13 @@ class TermIn(Schema):
         default_factory=list, max_length=MAX_RELATED, description="Titles or slugs."
     )
     body: Body = ""
+    autolink: bool = Field(
+        True, description="Link the first mention of other terms' titles (glossary links)."
+    )
     summary: Summary = Field("", description="The edit summary shown in the history.")
 
 
-class TermPatchIn(Schema):
+class TermPatchIn(Strict):
     """Fields left out keep their value in the base revision."""
 
     base_revision: RevisionNumber | None = Field(
@@ -212,19 +234,18 @@ class TermPatchIn(Schema):
     tags: list[TagName] | None = Field(None, max_length=MAX_TAGS)
     related: list[RelatedName] | None = Field(None, max_length=MAX_RELATED)
     body: Body | None = None
+    autolink: bool | None = None
     summary: Summary = ""
 
 
 class ContentOut(Schema):
-    autolink: bool = Field(
-        True, description="Link the first mention of other terms' titles (glossary links)."
-    )
     title: str
     category: str
     difficulty: str
     tags: list[str]
     related: list[str]
     body: str
+    autolink: bool
 
 
 class SavedOut(TermOut):
@@ -234,7 +255,6 @@ class SavedOut(TermOut):
 
 class ConflictOut(ErrorOut):
     base_revision: int
-    autolink: bool | None = None
     current_revision: int
     conflicting_fields: list[str]
     theirs: ContentOut = Field(description="The current revision, saved since the base.")
@@ -245,10 +265,9 @@ class PendingOut(Schema):
     code: Literal["pending_review"]
     message: str
     pending_id: int
-    autolink: bool
 
 
-class CommentIn(Schema):
+class CommentIn(Strict):
     body: Annotated[Text, Field(min_length=1, max_length=20_000)]
     parent: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = Field(
         None, description="The comment this one replies to."

@@ -14,6 +14,16 @@ from wiki.models import Category, Revision, Term
 from . import cursors
 
 MAX_BACKLINKS = 500
+# What a term's summary shows (``serialize.term_summary``): no bodies.
+SUMMARY_FIELDS = (
+    "title",
+    "slug",
+    "difficulty",
+    "updated_at",
+    "revision_number",
+    "category__name",
+    "category__slug",
+)
 
 
 def term_page(
@@ -29,15 +39,7 @@ def term_page(
     terms = (
         Term.objects.for_listing()
         .filtered(category=category, tag=tag, difficulty=difficulty)
-        .only(
-            "title",
-            "slug",
-            "difficulty",
-            "updated_at",
-            "revision_number",
-            "category__name",
-            "category__slug",
-        )
+        .only(*SUMMARY_FIELDS)
         .prefetch_related("tags")
         .order_by("slug")
     )
@@ -126,3 +128,10 @@ def change_page(*, kind: str, cursor: str | None, limit: int) -> tuple[list, str
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, cursors.encode("change", rows[-1].pk) if more else None
+
+
+def terms_for_hits(hits) -> dict[int, Term]:
+    """The search hits' terms with what a summary shows (the engine loads only what the
+    site's result page shows), in two queries whatever the number of hits."""
+    ids = [hit.term.pk for hit in hits]
+    return Term.objects.for_listing().only(*SUMMARY_FIELDS).prefetch_related("tags").in_bulk(ids)

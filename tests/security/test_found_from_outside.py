@@ -164,3 +164,21 @@ def test_every_stored_string_fits_its_column_on_sqlite_too(member_client, member
                     if value and len(value) > field.max_length:
                         too_long.append(f"{model._meta.label}.{field.name}: {len(value)}")
     assert not too_long
+
+
+def test_feeds_carry_no_character_xml_cannot(member):
+    """Found by the battery: a control character in a comment, a summary or a display name
+    made every feed showing it a 500 (XML 1.0 cannot carry it); the feeds now drop it."""
+    from xml.etree import ElementTree
+
+    from accounts.services import profile_update
+    from tests.factories import make_comment
+
+    profile_update(user=member, display_name="Al\x01ice", bio="")
+    term = make_term("Alpha", author=member, summary="sum\x02mary")
+    make_comment(term, author=member, body="form\x0cfeed and \x0bvertical tab")
+    client = Client(raise_request_exception=False)
+    for url in ("/recent/feed/", "/terms/alpha/history/feed/", "/terms/alpha/discussion/feed/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        ElementTree.fromstring(response.content)  # noqa: S314 (our own feed)

@@ -3,9 +3,8 @@ Markdown), a term's revisions, categories, tags, search and recent changes."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -34,7 +33,9 @@ class TermFilters(Schema):
     category: s.Text | None = F(None, max_length=200, description="A category's slug.")
     tag: s.Text | None = F(None, max_length=200, description="A tag's slug.")
     difficulty: s.Difficulty | None = None
-    updated_since: datetime | None = F(None, description="Terms changed at or after this time.")
+    updated_since: s.IsoDatetime | None = F(
+        None, description="Terms changed at or after this time (ISO 8601)."
+    )
     cursor: s.Text | None = F(None, max_length=600)
     limit: int = limit_field(50)
 
@@ -64,7 +65,7 @@ def term_list(request, filters: Query[TermFilters]):
     response={200: s.TermOut, **errors(301, 404)},
     url_name="term_detail",
 )
-def term_detail(request, slug: str, response: HttpResponse):
+def term_detail(request, slug: s.Slug, response: HttpResponse):
     """One term: its fields, Markdown and HTML, revision, related terms, backlinks and the
     number of comments. The ETag names the revision (send it back in If-Match to update)."""
     term = _term(slug, "term_detail")
@@ -86,7 +87,7 @@ def term_detail(request, slug: str, response: HttpResponse):
         }
     },
 )
-def term_download(request, slug: str):
+def term_download(request, slug: s.Slug):
     """The term's current revision as a seed-format Markdown file."""
     term = _term(slug, "term_markdown")
     response = HttpResponse(term_markdown(term), content_type="text/markdown; charset=utf-8")
@@ -107,7 +108,7 @@ class Page(Schema):
     response={200: s.RevisionListOut, **errors(301, 400, 404)},
     url_name="revision_list",
 )
-def revision_list(request, slug: str, page: Query[Page]):
+def revision_list(request, slug: s.Slug, page: Query[Page]):
     """A term's revisions, newest first."""
     term = _term(slug, "revision_list")
     revisions, next_cursor = selectors.revision_page(term, cursor=page.cursor, limit=page.limit)
@@ -121,7 +122,7 @@ def revision_list(request, slug: str, page: Query[Page]):
     response={200: s.RevisionOut, **errors(301, 404)},
     url_name="revision_detail",
 )
-def revision_detail(request, slug: str, number: int = Path(..., ge=1, le=MAX_REVISION_NUMBER)):
+def revision_detail(request, slug: s.Slug, number: int = Path(..., ge=1, le=MAX_REVISION_NUMBER)):
     """One revision, as it was saved."""
     term = _term(slug, "revision_detail", number=number)
     revision = get_object_or_404(term.revisions.select_related("author"), number=number)
@@ -176,13 +177,15 @@ def search(request, params: Query[SearchParams]):
     count = results.count()
     hits = results[params.offset : params.offset + params.limit] if params.offset < count else []
     end = params.offset + len(hits)
+    terms = selectors.terms_for_hits(hits)
     items = [
         {
-            "term": serialize.term_summary(hit.term),
+            "term": serialize.term_summary(terms[hit.term.pk]),
             "snippet_html": str(hit.snippet_html),
             "rank": hit.rank,
         }
-        for hit in _with_tags(hits)
+        for hit in hits
+        if hit.term.pk in terms
     ]
     return {
         "query": params.q,
@@ -224,9 +227,3 @@ def _term(slug: str, url_name: str, **kwargs) -> Term:
         extra={"location": location},
         headers={"Location": location},
     )
-
-
-def _with_tags(hits):
-    """Search hits with their terms' tags in one query (the engine loads terms without)."""
-    prefetch_related_objects([hit.term for hit in hits], "tags")
-    return hits

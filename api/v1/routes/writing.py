@@ -61,7 +61,7 @@ def term_create(request, payload: s.TermIn, response: HttpResponse):
     },
     url_name="term_update",
 )
-def term_update(request, slug: str, payload: s.TermPatchIn, response: HttpResponse):
+def term_update(request, slug: s.Slug, payload: s.TermPatchIn, response: HttpResponse):
     """Change a term. Say which revision the change starts from, in If-Match (the ETag of
     the term) or as ``base_revision``: without it the answer is 428. Fields left out keep
     their value in that revision. If the term moved on since, the change is merged with the
@@ -107,7 +107,7 @@ def term_update(request, slug: str, payload: s.TermPatchIn, response: HttpRespon
     response={201: s.CommentOut, **errors(*WRITE_ERRORS, 404)},
     url_name="comment_create",
 )
-def comment_add(request, slug: str, payload: s.CommentIn):
+def comment_add(request, slug: s.Slug, payload: s.CommentIn):
     """Comment on a term, or reply to one of its comments (``parent``)."""
     term = _term(slug)
     if not can_comment(request.user, term):
