@@ -86,7 +86,8 @@ class Watch:
 def hostile(transactional_db):
     """The sampled payloads in every field of a term, a comment and a member's profile."""
     made = []
-    for number, payload in enumerate(SAMPLE):
+    for number, raw in enumerate(SAMPLE):
+        payload = raw.replace("\x00", "")  # as every request arrives (RejectNulMiddleware)
         member = make_user(f"m{number}")
         profile_update(user=member, display_name=payload[:80], bio=payload)
         title = f"T{number} {payload}"[:200]
