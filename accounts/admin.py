@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken, User
 from .services import ProfileError, profile_update
@@ -9,7 +11,7 @@ from .services import ProfileError, profile_update
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
-        ("Profile", {"fields": ("display_name", "bio")}),
+        (_("Profile"), {"fields": ("display_name", "bio")}),
     )
     list_display = ("username", "email", "display_name", "is_staff", "is_active", "date_joined")
 
@@ -20,7 +22,8 @@ class UserAdmin(DjangoUserAdmin):
             try:
                 profile_update(user=obj, display_name=obj.display_name, bio=obj.bio)
             except ProfileError as exc:
-                messages.error(request, f"The bio was not rendered: {exc}")
+                reason = gettext("The bio was not rendered: %(reason)s") % {"reason": exc}
+                messages.error(request, reason)
 
 
 @admin.register(ApiToken)

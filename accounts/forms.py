@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Use
 from django.core.exceptions import ValidationError
 from django.template import loader
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from config.tasks import enqueue_on_commit
 
@@ -21,7 +22,8 @@ class SignupForm(UserCreationForm):
     """Username, email and password twice, checked by Django's password validators."""
 
     email = forms.EmailField(
-        help_text="Only used to reset your password; never shown to others.",
+        label=_("Email"),
+        help_text=_("Only used to reset your password; never shown to others."),
     )
 
     class Meta(UserCreationForm.Meta):
@@ -68,15 +70,16 @@ class QueuedPasswordResetForm(PasswordResetForm):
 class ProfileForm(forms.Form):
     display_name = forms.CharField(
         max_length=User._meta.get_field("display_name").max_length,
+        label=_("Display name"),
         required=False,
-        help_text="Shown instead of your username. Leave empty to use your username.",
+        help_text=_("Shown instead of your username. Leave empty to use your username."),
     )
     bio = forms.CharField(
-        label="Short bio",
+        label=_("Short bio"),
         max_length=User._meta.get_field("bio").max_length,
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="A few lines about you. Markdown works; headings do not.",
+        help_text=_("A few lines about you. Markdown works; headings do not."),
     )
 
     def __init__(self, *args, member: User | None = None, **kwargs) -> None:
@@ -104,8 +107,10 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "inactive": "This account has been deactivated, so it cannot log in. "
-        "If you think this is a mistake, contact the site's staff.",
+        "inactive": _(
+            "This account has been deactivated, so it cannot log in. "
+            "If you think this is a mistake, contact the site's staff."
+        ),
     }
 
     def clean(self):

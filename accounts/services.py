@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from .models import ApiToken
 
@@ -64,7 +65,8 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
         live = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
         if live.count() >= MAX_LIVE_TOKENS:
             raise TokenError(
-                f"You already have {MAX_LIVE_TOKENS} tokens; revoke one you no longer use first."
+                _("You already have %(count)d tokens; revoke one you no longer use first.")
+                % {"count": MAX_LIVE_TOKENS}
             )
         token = ApiToken.objects.create(
             user=user, name=name, prefix=raw[:PREFIX_CHARS], key_hash=_token_hash(raw)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -29,7 +30,10 @@ def signup(request):
     if form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.username}! You are signed up and logged in.")
+        messages.success(
+            request,
+            _("Welcome, %(name)s! You are signed up and logged in.") % {"name": user.username},
+        )
         return redirect(next_url)
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
@@ -47,7 +51,7 @@ def profile_edit(request, username: str):
         except ProfileError as error:
             form.add_error("bio", str(error))
         else:
-            messages.success(request, "Your profile is saved.")
+            messages.success(request, _("Your profile is saved."))
             return redirect(member)  # type: ignore[call-overload]
     return _profile_page(request, member, form)
 
@@ -71,14 +75,14 @@ def api_token_revoke(request, username: str, pk: int):
     member = get_object_or_404(User, username=username, pk=request.user.pk)
     token = get_object_or_404(ApiToken, pk=pk, user=member)
     services.api_token_revoke(token=token)
-    messages.success(request, f"The token {token.prefix}… is revoked.")
+    messages.success(request, _("The token %(prefix)s… is revoked.") % {"prefix": token.prefix})
     return redirect("accounts:profile_edit", username=member.username)
 
 
 def _own_profile(request, username: str) -> User:
     member = get_object_or_404(User, username=username, is_active=True)
     if not import_string(settings.ACCOUNTS_CAN_EDIT_PROFILE)(request.user, member):
-        raise PermissionDenied("You can only edit your own profile.")
+        raise PermissionDenied(_("You can only edit your own profile."))
     return member
 
 

@@ -157,8 +157,11 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
 if TASKS_BACKEND == "rq":
     if not REDIS_URL:
         raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
-    INSTALLED_APPS += ["django_rq"]
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    # The worker runs each job as a django-tasks Task (RQ's own Job class cannot call one:
+    # every task failed with "'Task' object is not callable").
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
 
 # With REDIS_URL, the cache (and so rate-limit counters and cached pages) is shared by every

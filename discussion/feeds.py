@@ -18,6 +18,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import condition
 
 from wiki.models import Revision, Term
@@ -52,7 +54,10 @@ class XmlSafeAtom1Feed(Atom1Feed):
 
 
 def _size(change: int | None) -> str:
-    return "" if change is None else f"{change:+,} characters"
+    if change is None:
+        return ""
+    text = ngettext("%(change)s character", "%(change)s characters", abs(change))
+    return text % {"change": f"{change:+,}"}
 
 
 class RecentChangesFeed(Feed):
@@ -63,26 +68,30 @@ class RecentChangesFeed(Feed):
         return {"kind": kind if kind in selectors.RECENT_KINDS else ""}
 
     def title(self, obj) -> str:
-        return f"Recent changes on {settings.SITE_NAME}"
+        return _("Recent changes on %(site)s") % {"site": settings.SITE_NAME}
 
     def link(self, obj) -> str:
         return reverse("discussion:recent")
 
     def subtitle(self, obj) -> str:
-        return "New terms, edits and comments, newest first."
+        return _("New terms, edits and comments, newest first.")
 
     def items(self, obj):
         return selectors.recent_page(selectors.recent_changes(kind=obj["kind"])[:FEED_ITEMS])
 
     def item_title(self, change) -> str:
-        verb = {"new": "New term", "edit": "Edited", "comment": "Comment on"}[change.kind]
-        return f"{verb}: {change.term.title}"
+        title = {
+            "new": _("New term: %(title)s"),
+            "edit": _("Edited: %(title)s"),
+            "comment": _("Comment on: %(title)s"),
+        }[change.kind]
+        return title % {"title": change.term.title}
 
     def item_description(self, change) -> str:
         if change.comment is not None:
             return format_html("<p>{}</p>", change.summary)
         return format_html(
-            "<p>{}</p><p>{}</p>", change.summary or "No summary.", _size(change.size_change)
+            "<p>{}</p><p>{}</p>", change.summary or _("No summary."), _size(change.size_change)
         )
 
     def item_link(self, change) -> str:
@@ -100,7 +109,7 @@ class RecentChangesFeed(Feed):
         return change.created_at  # Atom requires <updated> on every entry
 
     def item_author_name(self, change) -> str:
-        return change.who.public_name if change.who else "the seed import"
+        return change.who.public_name if change.who else _("the seed import")
 
 
 class TermHistoryFeed(Feed):
@@ -110,7 +119,7 @@ class TermHistoryFeed(Feed):
         return get_object_or_404(Term.objects.only("pk", "title", "slug"), slug=slug)
 
     def title(self, term) -> str:
-        return f"History of {term.title}"
+        return _("History of %(title)s") % {"title": term.title}
 
     def link(self, term) -> str:
         return reverse("wiki:term_history", kwargs={"slug": term.slug})
@@ -131,11 +140,14 @@ class TermHistoryFeed(Feed):
 
     def item_title(self, change) -> str:
         revision = change.revision
-        return f"Revision {revision.number}: {revision.summary or 'no summary'}"
+        return _("Revision %(number)s: %(summary)s") % {
+            "number": revision.number,
+            "summary": revision.summary or _("no summary"),
+        }
 
     def item_description(self, change) -> str:
         return format_html(
-            "<p>{}</p><p>{}</p>", change.summary or "No summary.", _size(change.size_change)
+            "<p>{}</p><p>{}</p>", change.summary or _("No summary."), _size(change.size_change)
         )
 
     def item_link(self, change) -> str:
@@ -148,7 +160,7 @@ class TermHistoryFeed(Feed):
         return change.created_at  # Atom requires <updated> on every entry
 
     def item_author_name(self, change) -> str:
-        return change.who.public_name if change.who else "the seed import"
+        return change.who.public_name if change.who else _("the seed import")
 
 
 class TermDiscussionFeed(Feed):
@@ -158,7 +170,7 @@ class TermDiscussionFeed(Feed):
         return get_object_or_404(Term.objects.only("pk", "title", "slug"), slug=slug)
 
     def title(self, term) -> str:
-        return f"Discussion of {term.title}"
+        return _("Discussion of %(title)s") % {"title": term.title}
 
     def link(self, term) -> str:
         return term.get_absolute_url() + "#discussion"
@@ -175,7 +187,10 @@ class TermDiscussionFeed(Feed):
         return comments
 
     def item_title(self, comment) -> str:
-        return f"{comment.author.public_name} on {comment.term.title}"
+        return _("%(name)s on %(title)s") % {
+            "name": comment.author.public_name,
+            "title": comment.term.title,
+        }
 
     def item_description(self, comment) -> str:
         return comment.body_html  # sanitised by the renderer when it was saved

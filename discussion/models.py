@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from wiki.models import Revision, Term
 
@@ -207,10 +208,11 @@ class Follow(models.Model):
 
 
 class NotificationKind(models.TextChoices):
-    EDIT = "edit", "edited"
-    COMMENT = "comment", "commented on"
-    REPLY = "reply", "replied to your comment on"
-    PROMOTED = "promoted", "added your comment to"
+    # Read as "<who> edited “<term>”" (the notification list and email).
+    EDIT = "edit", _("edited")
+    COMMENT = "comment", _("commented on")
+    REPLY = "reply", _("replied to your comment on")
+    PROMOTED = "promoted", _("added your comment to")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -282,9 +284,9 @@ class Notification(models.Model):
 
 
 class ReportStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    RESOLVED = "resolved", "Resolved"
-    DISMISSED = "dismissed", "Dismissed"
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved")
+    DISMISSED = "dismissed", _("Dismissed")
 
 
 class Report(models.Model):
@@ -370,17 +372,17 @@ class MemberSettings(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="discussion_settings"
     )
     follow_on_edit = models.BooleanField(
-        default=True, help_text="Follow the terms I create or edit."
+        default=True, help_text=_("Follow the terms I create or edit.")
     )
     follow_on_comment = models.BooleanField(
-        default=True, help_text="Follow the terms I comment on."
+        default=True, help_text=_("Follow the terms I comment on.")
     )
     email_notifications = models.BooleanField(
-        default=False, help_text="Also send me my notifications by email."
+        default=False, help_text=_("Also send me my notifications by email.")
     )
 
     class Meta:
-        verbose_name_plural = "member settings"
+        verbose_name_plural = _("member settings")
 
     def __str__(self) -> str:
         return f"Settings of {self.user_id}"

@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Length, Substr
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from wiki.models import Revision, Term
 
@@ -217,7 +218,7 @@ def member_expertise(user: User, *, limit: int = 5) -> dict[str, list[dict]]:
 
 # -- Recent changes ----------------------------------------------------------------------
 
-RECENT_KINDS = {"new": "New terms", "edit": "Edits", "comment": "Comments"}
+RECENT_KINDS = {"new": _("New terms"), "edit": _("Edits"), "comment": _("Comments")}
 
 
 @dataclass

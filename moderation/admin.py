@@ -8,6 +8,8 @@ here they are listed, and an admin may lift a block or a protection, which is lo
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from . import policy, services
 from .exceptions import ModerationError
@@ -45,16 +47,16 @@ class ProtectionAdmin(ReadOnlyAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Unprotect the selected terms (logged)")
+    @admin.action(description=_("Unprotect the selected terms (logged)"))
     def unprotect(self, request, queryset):
         if not policy.can_moderate(request.user):
-            self.message_user(request, "Only moderators unprotect terms.", messages.ERROR)
+            self.message_user(request, gettext("Only moderators unprotect terms."), messages.ERROR)
             return
         for protection in queryset.select_related("term"):
             services.term_unprotect(
                 term=protection.term, moderator=request.user, reason="Unprotected in the admin"
             )
-        self.message_user(request, "Unprotected.")
+        self.message_user(request, gettext("Unprotected."))
 
 
 @admin.register(Block)
@@ -65,7 +67,7 @@ class BlockAdmin(ReadOnlyAdmin):
     list_select_related = ("user", "created_by")
     actions = ["lift"]
 
-    @admin.action(description="Lift the selected blocks (logged)")
+    @admin.action(description=_("Lift the selected blocks (logged)"))
     def lift(self, request, queryset):
         lifted = 0
         for block in queryset:
@@ -77,7 +79,8 @@ class BlockAdmin(ReadOnlyAdmin):
                 self.message_user(request, f"{block}: {error}", messages.WARNING)
             else:
                 lifted += 1
-        self.message_user(request, f"Lifted {lifted} block(s).")
+        done = ngettext("Lifted %(count)d block.", "Lifted %(count)d blocks.", lifted)
+        self.message_user(request, done % {"count": lifted})
 
 
 @admin.register(PendingChange)

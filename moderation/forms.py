@@ -7,6 +7,8 @@ from datetime import timedelta
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Action, Level, parse_network
 
@@ -21,14 +23,14 @@ DURATIONS = {
     "1y": timedelta(days=365),
 }
 DURATION_CHOICES = [
-    ("", "No expiry"),
-    ("1h", "1 hour"),
-    ("1d", "1 day"),
-    ("3d", "3 days"),
-    ("1w", "1 week"),
-    ("1m", "30 days"),
-    ("3m", "90 days"),
-    ("1y", "1 year"),
+    ("", _("No expiry")),
+    ("1h", _("1 hour")),
+    ("1d", _("1 day")),
+    ("3d", _("3 days")),
+    ("1w", _("1 week")),
+    ("1m", _("30 days")),
+    ("3m", _("90 days")),
+    ("1y", _("1 year")),
 ]
 
 
@@ -41,38 +43,46 @@ class ExpiryMixin:
 
 
 class ProtectForm(ExpiryMixin, forms.Form):
-    level = forms.ChoiceField(choices=Level.choices, widget=forms.RadioSelect, label="Who may edit")
+    level = forms.ChoiceField(
+        choices=Level.choices, widget=forms.RadioSelect, label=_("Who may edit")
+    )
     review = forms.BooleanField(
         required=False,
-        label="Review changes instead of refusing them",
-        help_text="Members below the level may still edit; their changes wait in the review "
-        "queue, and readers see the last reviewed revision.",
+        label=_("Review changes instead of refusing them"),
+        help_text=_(
+            "Members below the level may still edit; their changes wait in the review "
+            "queue, and readers see the last reviewed revision."
+        ),
     )
-    reason = forms.CharField(max_length=500, help_text="Shown on the term's page and edit page.")
-    duration = forms.ChoiceField(choices=DURATION_CHOICES, required=False, label="Expires after")
+    reason = forms.CharField(
+        max_length=500, label=_("Reason"), help_text=_("Shown on the term's page and edit page.")
+    )
+    duration = forms.ChoiceField(choices=DURATION_CHOICES, required=False, label=_("Expires after"))
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=500)
+    reason = forms.CharField(max_length=500, label=_("Reason"))
 
 
 class OptionalReasonForm(forms.Form):
-    reason = forms.CharField(max_length=500, required=False)
+    reason = forms.CharField(max_length=500, required=False, label=_("Reason"))
 
 
 class BlockForm(ExpiryMixin, forms.Form):
     member = forms.CharField(
-        max_length=150, required=False, help_text="A member's username.", label="Member"
+        max_length=150, required=False, help_text=_("A member's username."), label=_("Member")
     )
     ip_range = forms.CharField(
         max_length=50,
         required=False,
-        label="Or an IP range",
-        help_text="An address or a CIDR range (e.g. 203.0.113.0/24): blocks sign-ups and "
-        "anonymous writes from it.",
+        label=_("Or an IP range"),
+        help_text=_(
+            "An address or a CIDR range (e.g. 203.0.113.0/24): blocks sign-ups and "
+            "anonymous writes from it."
+        ),
     )
-    reason = forms.CharField(max_length=500, help_text="The member sees it.")
-    duration = forms.ChoiceField(choices=DURATION_CHOICES, required=False, label="Expires after")
+    reason = forms.CharField(max_length=500, label=_("Reason"), help_text=_("The member sees it."))
+    duration = forms.ChoiceField(choices=DURATION_CHOICES, required=False, label=_("Expires after"))
 
     def clean_member(self):
         username = self.cleaned_data["member"].strip()
@@ -80,7 +90,9 @@ class BlockForm(ExpiryMixin, forms.Form):
             return None
         member = get_user_model().objects.filter(username=username).first()
         if member is None:
-            raise forms.ValidationError(f"There is no member called {username!r}.")
+            raise forms.ValidationError(
+                gettext("There is no member called %(name)s.") % {"name": repr(username)}
+            )
         return member
 
     def clean_ip_range(self):
@@ -92,53 +104,65 @@ class BlockForm(ExpiryMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if bool(data.get("member")) == bool(data.get("ip_range")) and not self.errors:
-            raise forms.ValidationError("Block either a member or an IP range.")
+            raise forms.ValidationError(gettext("Block either a member or an IP range."))
         return data
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", "Accept"), ("reject", "Reject")])
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("reject", _("Reject"))])
     note = forms.CharField(
         max_length=500,
         required=False,
+        label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required to reject; the author reads it.",
+        help_text=_("Required to reject; the author reads it."),
     )
 
 
 class BulkRevertForm(forms.Form):
-    member = forms.CharField(max_length=150, help_text="Whose edits to revert.")
-    since = forms.DateTimeField(
-        label="Edits since",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Time zone: UTC.",
+    member = forms.CharField(
+        max_length=150, label=_("Member"), help_text=_("Whose edits to revert.")
     )
-    reason = forms.CharField(max_length=500, required=False)
+    since = forms.DateTimeField(
+        label=_("Edits since"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Time zone: UTC."),
+    )
+    reason = forms.CharField(max_length=500, required=False, label=_("Reason"))
 
     def clean_member(self):
         username = self.cleaned_data["member"].strip()
         member = get_user_model().objects.filter(username=username).first()
         if member is None:
-            raise forms.ValidationError(f"There is no member called {username!r}.")
+            raise forms.ValidationError(
+                gettext("There is no member called %(name)s.") % {"name": repr(username)}
+            )
         return member
 
 
 class HideForm(forms.Form):
-    reason = forms.CharField(max_length=300, help_text="Moderators see it beside the comment.")
+    reason = forms.CharField(
+        max_length=300, label=_("Reason"), help_text=_("Moderators see it beside the comment.")
+    )
 
 
 class ReportCloseForm(forms.Form):
-    outcome = forms.ChoiceField(choices=[("resolve", "Resolved"), ("dismiss", "Dismissed")])
-    note = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(choices=[("resolve", _("Resolved")), ("dismiss", _("Dismissed"))])
+    note = forms.CharField(
+        max_length=2000, label=_("Note"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class LogFilterForm(forms.Form):
-    action = forms.ChoiceField(choices=[("", "Any action"), *Action.choices], required=False)
-    moderator = forms.CharField(max_length=150, required=False, label="Moderator")
+    action = forms.ChoiceField(
+        choices=[("", _("Any action")), *Action.choices], required=False, label=_("Action")
+    )
+    moderator = forms.CharField(max_length=150, required=False, label=_("Moderator"))
     target = forms.CharField(
         max_length=200,
         required=False,
-        help_text="A name, or type:id such as term:12 or member:3.",
+        label=_("Target"),
+        help_text=_("A name, or type:id such as term:12 or member:3."),
     )
 
     def filters(self) -> dict[str, str]:

@@ -19,6 +19,7 @@ from functools import cache
 from confusable_homoglyphs import utils as confusable_data
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from .models import NameKey
 
@@ -96,7 +97,7 @@ def validate_username(username: str, *, user=None) -> None:
     """A new username must not read like another member's username or display name."""
     if username and _taken(username, user=user):
         raise ValidationError(
-            "This username looks too much like an existing member's name; choose another.",
+            _("This username looks too much like an existing member's name; choose another."),
             code="confusable",
         )
 
@@ -105,7 +106,7 @@ def validate_display_name(display_name: str, *, user=None) -> None:
     """A display name must not read like another member's username or display name."""
     if display_name and _taken(display_name, user=user):
         raise ValidationError(
-            "This name is, or looks like, another member's name; choose one that is yours.",
+            _("This name is, or looks like, another member's name; choose one that is yours."),
             code="impersonation",
         )
 

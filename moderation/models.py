@@ -18,13 +18,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from wiki.content import FIELDS, TermData
 
 
 class Level(models.TextChoices):
-    TRUSTED = "trusted", "Trusted members"
-    MODERATORS = "moderators", "Moderators only"
+    TRUSTED = "trusted", _("Trusted members")
+    MODERATORS = "moderators", _("Moderators only")
 
 
 class ProtectionQuerySet(models.QuerySet):
@@ -43,7 +45,7 @@ class Protection(models.Model):
     level = models.CharField(max_length=20, choices=Level.choices)
     review = models.BooleanField(
         default=False,
-        help_text="Keep edits from members below the level for review instead of refusing them.",
+        help_text=_("Keep edits from members below the level for review instead of refusing them."),
     )
     reason = models.CharField(max_length=500)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -89,7 +91,7 @@ class Block(models.Model):
         related_name="blocks",
     )
     ip_range = models.CharField(
-        max_length=50, blank=True, help_text="An address or a CIDR range, e.g. 203.0.113.0/24."
+        max_length=50, blank=True, help_text=_("An address or a CIDR range, e.g. 203.0.113.0/24.")
     )
     reason = models.CharField(max_length=500)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -137,14 +139,15 @@ def parse_network(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
         return ipaddress.ip_network(value.strip(), strict=False)
     except ValueError as exc:
         raise ValidationError(
-            f"{value!r} is not an IP address or range (write e.g. 203.0.113.0/24)."
+            gettext("%(value)s is not an IP address or range (write e.g. 203.0.113.0/24).")
+            % {"value": repr(value)}
         ) from exc
 
 
 class PendingStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for review"
-    ACCEPTED = "accepted", "Accepted"
-    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", _("Waiting for review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
 
 
 class PendingChangeQuerySet(models.QuerySet):
@@ -210,8 +213,8 @@ class PendingChange(models.Model):
 
 
 class BulkRevertStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    DONE = "done", "Done"
+    QUEUED = "queued", _("Queued")
+    DONE = "done", _("Done")
 
 
 class BulkRevert(models.Model):
@@ -242,18 +245,18 @@ class BulkRevert(models.Model):
 
 
 class Action(models.TextChoices):
-    PROTECT = "protect", "Protect"
-    UNPROTECT = "unprotect", "Unprotect"
-    ACCEPT = "accept", "Accept pending change"
-    REJECT = "reject", "Reject pending change"
-    BLOCK = "block", "Block"
-    UNBLOCK = "unblock", "Unblock"
-    HIDE = "hide", "Hide comment"
-    UNHIDE = "unhide", "Unhide comment"
-    ROLLBACK = "rollback", "Roll back"
-    BULK_REVERT = "bulk_revert", "Bulk revert"
-    RESOLVE = "resolve", "Resolve report"
-    DISMISS = "dismiss", "Dismiss report"
+    PROTECT = "protect", _("Protect")
+    UNPROTECT = "unprotect", _("Unprotect")
+    ACCEPT = "accept", _("Accept pending change")
+    REJECT = "reject", _("Reject pending change")
+    BLOCK = "block", _("Block")
+    UNBLOCK = "unblock", _("Unblock")
+    HIDE = "hide", _("Hide comment")
+    UNHIDE = "unhide", _("Unhide comment")
+    ROLLBACK = "rollback", _("Roll back")
+    BULK_REVERT = "bulk_revert", _("Bulk revert")
+    RESOLVE = "resolve", _("Resolve report")
+    DISMISS = "dismiss", _("Dismiss report")
 
 
 class LogEntryQuerySet(models.QuerySet):
@@ -289,8 +292,8 @@ class LogEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "moderation log entry"
-        verbose_name_plural = "moderation log"
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log")
         indexes = [
             models.Index(fields=["-created_at"], name="modlog_created_idx"),
             models.Index(fields=["action", "-created_at"], name="modlog_action_idx"),

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
 
 from .models import Block, Level, Protection
 
@@ -135,7 +136,10 @@ def role(user: AnyUser) -> str:
 def trust_rule() -> str:
     days = settings.MODERATION_TRUSTED_MIN_DAYS
     edits = settings.MODERATION_TRUSTED_MIN_EDITS
-    return f"at least {days} days a member, with at least {edits} published edits"
+    return _("at least %(days)s days a member, with at least %(edits)s published edits") % {
+        "days": days,
+        "edits": edits,
+    }
 
 
 # -- Blocks ----------------------------------------------------------------------------------
@@ -157,11 +161,15 @@ def _longest_block(user: AnyUser) -> Block | None:
 
 
 def block_message(block: Block) -> str:
-    until = f"until {_when(block.expires_at)}" if block.expires_at else "until a moderator lifts it"
-    return (
-        f"Your account is blocked {until}: you can read and log in, but not edit, comment, "
-        f"report or change your profile. Reason: {block.reason}"
+    until = (
+        _("until %(when)s") % {"when": _when(block.expires_at)}
+        if block.expires_at
+        else _("until a moderator lifts it")
     )
+    return _(
+        "Your account is blocked %(until)s: you can read and log in, but not edit, comment, "
+        "report or change your profile. Reason: %(reason)s"
+    ) % {"until": until, "reason": block.reason}
 
 
 def ip_block_for(address: str) -> Block | None:
@@ -178,19 +186,23 @@ def ip_block_for(address: str) -> Block | None:
 
 
 def ip_block_message(block: Block) -> str:
-    until = f"until {_when(block.expires_at)}" if block.expires_at else "until further notice"
-    return (
-        f"Sign-ups and anonymous changes from your network are blocked {until}. "
-        f"Reason: {block.reason}"
+    until = (
+        _("until %(when)s") % {"when": _when(block.expires_at)}
+        if block.expires_at
+        else _("until further notice")
     )
+    return _(
+        "Sign-ups and anonymous changes from your network are blocked %(until)s. Reason: %(reason)s"
+    ) % {"until": until, "reason": block.reason}
 
 
 def write_decision(user: AnyUser, *, verb: str = "edit") -> Decision:
     """What every member write needs: a logged-in, active member who is not blocked."""
     if not user.is_authenticated:
-        return Decision(False, f"Log in to {verb}.")
+        log_in = {"comment": _("Log in to comment."), "report": _("Log in to report.")}
+        return Decision(False, log_in.get(verb) or _("Log in to edit."))
     if not user.is_active:
-        return Decision(False, "This account is deactivated.")
+        return Decision(False, _("This account is deactivated."))
     block = active_block(user)
     if block is not None:
         return Decision(False, block_message(block))
@@ -221,18 +233,33 @@ def meets_level(user: AnyUser, level: str) -> bool:
 
 
 def protection_message(protection: Protection) -> str:
-    until = f" until {_when(protection.expires_at)}" if protection.expires_at else ""
+    until = (
+        " " + _("until %(when)s") % {"when": _when(protection.expires_at)}
+        if protection.expires_at
+        else ""
+    )
     moderators = protection.level == Level.MODERATORS
-    if protection.review:
-        who = (
-            "anyone but a moderator" if moderators else f"members not yet trusted ({trust_rule()})"
+    if protection.review and moderators:
+        rule = _(
+            "changes by anyone but a moderator wait for a moderator's review "
+            "before readers see them"
         )
-        rule = f"changes by {who} wait for a moderator's review before readers see them"
+    elif protection.review:
+        rule = _(
+            "changes by members not yet trusted (%(trust)s) wait for a moderator's review "
+            "before readers see them"
+        ) % {"trust": trust_rule()}
     elif moderators:
-        rule = "only moderators may edit it"
+        rule = _("only moderators may edit it")
     else:
-        rule = f"only trusted members ({trust_rule()}) and moderators may edit it"
-    return f"This term is protected{until}: {rule}. Reason: {protection.reason}"
+        rule = _("only trusted members (%(trust)s) and moderators may edit it") % {
+            "trust": trust_rule()
+        }
+    return _("This term is protected%(until)s: %(rule)s. Reason: %(reason)s") % {
+        "until": until,
+        "rule": rule,
+        "reason": protection.reason,
+    }
 
 
 def edit_decision(user: AnyUser, term: Term | None) -> Decision:

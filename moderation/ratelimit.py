@@ -25,6 +25,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import policy
 from .conf import setting
@@ -32,13 +34,14 @@ from .ip import client_ip, rate_key
 
 WINDOWS: tuple[tuple[str, int], ...] = (("minute", 60), ("hour", 3600))
 LOCKOUT = "lockout"  # django-axes' login lockout, which has its own counters
+# Read as "Too many <label>: at most 10 per minute."
 ACTION_LABELS = {
-    "signup": "sign-ups from your network",
-    "password_reset": "password-reset requests",
-    "edit": "edits",
-    "comment": "comments",
-    "report": "reports",
-    "preview": "previews",
+    "signup": gettext_lazy("sign-ups from your network"),
+    "password_reset": gettext_lazy("password-reset requests"),
+    "edit": gettext_lazy("edits"),
+    "comment": gettext_lazy("comments"),
+    "report": gettext_lazy("reports"),
+    "preview": gettext_lazy("previews"),
 }
 
 
@@ -57,15 +60,20 @@ class Refusal:
     @property
     def message(self) -> str:
         if self.window == LOCKOUT:
-            return (
+            return _(
                 "Too many failed log-ins for this account or from your network. "
-                f"Try again in {_duration(self.retry_after)}, or reset your password."
-            )
-        what = ACTION_LABELS.get(self.action, self.action)
-        return (
-            f"Too many {what}: at most {self.limit} per {self.window}. "
-            f"Try again in {_duration(self.retry_after)}."
-        )
+                "Try again in %(duration)s, or reset your password."
+            ) % {"duration": _duration(self.retry_after)}
+        values = {
+            "what": ACTION_LABELS.get(self.action, self.action),
+            "limit": self.limit,
+            "duration": _duration(self.retry_after),
+        }
+        if self.window == "hour":
+            text = _("Too many %(what)s: at most %(limit)s per hour. Try again in %(duration)s.")
+        else:
+            text = _("Too many %(what)s: at most %(limit)s per minute. Try again in %(duration)s.")
+        return text % values
 
 
 def hit(action: str, keys: Iterable[str]) -> Refusal | None:
@@ -200,7 +208,9 @@ def preview_response(
 
 def _duration(seconds: int) -> str:
     if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
     if seconds < 90 * 60:
-        return f"{math.ceil(seconds / 60)} minutes"
-    return f"{math.ceil(seconds / 3600)} hours"
+        minutes = math.ceil(seconds / 60)
+        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    hours = math.ceil(seconds / 3600)
+    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from wiki.models import Revision, Term
 
@@ -107,10 +108,10 @@ def _plan_term(term: Term, member: User, since: datetime) -> PlanItem:
         later_by_others=len(later),
     )
     if parent is None:
-        item.skip_reason = "the member created this term; an admin can delete it"
+        item.skip_reason = _("the member created this term; an admin can delete it")
     elif between:
-        item.skip_reason = (
-            f"others edited between the member's edits (revision {between[0]}); "
+        item.skip_reason = _(
+            "others edited between the member's edits (revision %(number)s); "
             "revert it from its history by hand"
-        )
+        ) % {"number": between[0]}
     return item

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any, Literal, Protocol
 
+from django.utils.translation import gettext_noop
+
 from markup import slugify_title
 
 Kind = Literal["scalar", "set", "flag", "text"]
@@ -24,16 +26,17 @@ class Field:
     kind: Kind
 
 
-# In the order they are shown (diff, conflict page) and written (seed files).
+# In the order they are shown (diff, conflict page) and written (seed files). Labels are
+# marked for translation here and translated where they are shown (``gettext(label)``).
 FIELDS: tuple[Field, ...] = (
-    Field("title", "Title", "scalar"),
-    Field("category", "Category", "scalar"),
-    Field("difficulty", "Difficulty", "scalar"),
-    Field("tags", "Tags", "set"),
-    Field("related", "Related terms", "set"),
+    Field("title", gettext_noop("Title"), "scalar"),
+    Field("category", gettext_noop("Category"), "scalar"),
+    Field("difficulty", gettext_noop("Difficulty"), "scalar"),
+    Field("tags", gettext_noop("Tags"), "set"),
+    Field("related", gettext_noop("Related terms"), "set"),
     # On unless the author turns it off: the glossary links the first mention of each title.
-    Field("autolink", "Glossary links", "flag"),
-    Field("body", "Body", "text"),
+    Field("autolink", gettext_noop("Glossary links"), "flag"),
+    Field("body", gettext_noop("Body"), "text"),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 SCALAR_FIELDS = tuple(f.name for f in FIELDS if f.kind == "scalar")

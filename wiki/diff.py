@@ -245,12 +245,15 @@ def diff_fields(old: Snapshot, new: Snapshot) -> Iterator[FieldChange]:
     for name in SCALAR_FIELDS:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
-            yield FieldChange(name=name, label=FIELD_LABELS[name], old=before, new=after)
+            yield FieldChange(name=name, label=gettext(FIELD_LABELS[name]), old=before, new=after)
     for name in FLAG_FIELDS:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             yield FieldChange(
-                name=name, label=FIELD_LABELS[name], old=_flag_text(before), new=_flag_text(after)
+                name=name,
+                label=gettext(FIELD_LABELS[name]),
+                old=_flag_text(before),
+                new=_flag_text(after),
             )
     for name in SET_FIELDS:
         before, after = list(getattr(old, name)), list(getattr(new, name))
@@ -261,7 +264,7 @@ def diff_fields(old: Snapshot, new: Snapshot) -> Iterator[FieldChange]:
         if added or removed:
             yield FieldChange(
                 name=name,
-                label=FIELD_LABELS[name],
+                label=gettext(FIELD_LABELS[name]),
                 old=", ".join(before),
                 new=", ".join(after),
                 added=added,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
 
@@ -48,25 +49,29 @@ def split_list(value: str) -> list[str]:
 
 
 class TermForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    category = forms.CharField(max_length=100, required=False)
-    difficulty = forms.ChoiceField(choices=[("", "Not set"), *Difficulty.choices], required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    category = forms.CharField(label=_("Category"), max_length=100, required=False)
+    difficulty = forms.ChoiceField(
+        label=_("Difficulty"), choices=[("", _("Not set")), *Difficulty.choices], required=False
+    )
     tags = forms.CharField(
+        label=_("Tags"),
         required=False,
         max_length=MAX_TAGS * (MAX_TAG_LENGTH + 2),
-        help_text="Separate tags with commas, for example: practice, learning.",
+        help_text=_("Separate tags with commas, for example: practice, learning."),
     )
     related = forms.CharField(
-        label="Related terms",
+        label=_("Related terms"),
         required=False,
         max_length=MAX_RELATED * (MAX_RELATED_LENGTH + 2),
-        help_text="Titles of other terms, separated by commas. They need not exist yet.",
+        help_text=_("Titles of other terms, separated by commas. They need not exist yet."),
     )
     body = forms.CharField(
+        label=_("Body"),
         required=False,
         strip=False,
         widget=EditorWidget(attrs={"rows": 20, "spellcheck": "true"}),
-        help_text="Markdown. Link to other terms with [[Term title]] or [[Term title|text]].",
+        help_text=_("Markdown. Link to other terms with [[Term title]] or [[Term title|text]]."),
     )
     # The opt-out, not the flag itself: a form sent without the box (an old tab, a script)
     # keeps the glossary links on, where an unticked "on" box would silently turn them off.
@@ -80,10 +85,10 @@ class TermForm(forms.Form):
         ),
     )
     summary = forms.CharField(
-        label="Edit summary",
+        label=_("Edit summary"),
         max_length=MAX_SUMMARY_LENGTH,
         required=False,
-        help_text="A few words on what you changed, shown in the history.",
+        help_text=_("A few words on what you changed, shown in the history."),
     )
     base_number = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_REVISION_NUMBER
@@ -118,32 +123,42 @@ class TermForm(forms.Form):
         title = self.cleaned_data["title"]
         slug = slugify_title(title)
         if not slug:
-            raise forms.ValidationError("The title needs at least one letter or digit.")
+            raise forms.ValidationError(gettext("The title needs at least one letter or digit."))
         if not self.editing:
             renamed = SlugRedirect.objects.select_related("term").filter(old_slug=slug).first()
             if renamed is not None:
                 self.renamed_term = renamed.term
                 raise forms.ValidationError(
-                    f"“{title}” is the old name of “{renamed.term.title}”, which was renamed. "
-                    "Edit that term instead, or choose another title."
+                    gettext(
+                        "“%(title)s” is the old name of “%(current)s”, which was renamed. "
+                        "Edit that term instead, or choose another title."
+                    )
+                    % {"title": title, "current": renamed.term.title}
                 )
         return title
 
     def clean_tags(self) -> list[str]:
         tags = split_list(self.cleaned_data["tags"])
         if len(tags) > MAX_TAGS:
-            raise forms.ValidationError(f"At most {MAX_TAGS} tags, please.")
+            raise forms.ValidationError(
+                gettext("At most %(count)s tags, please.") % {"count": MAX_TAGS}
+            )
         if any(len(tag) > MAX_TAG_LENGTH for tag in tags):
-            raise forms.ValidationError(f"A tag can be at most {MAX_TAG_LENGTH} characters.")
+            raise forms.ValidationError(
+                gettext("A tag can be at most %(count)s characters.") % {"count": MAX_TAG_LENGTH}
+            )
         return tags
 
     def clean_related(self) -> list[str]:
         related = split_list(self.cleaned_data["related"])
         if len(related) > MAX_RELATED:
-            raise forms.ValidationError(f"At most {MAX_RELATED} related terms, please.")
+            raise forms.ValidationError(
+                gettext("At most %(count)s related terms, please.") % {"count": MAX_RELATED}
+            )
         if any(len(item) > MAX_RELATED_LENGTH for item in related):
             raise forms.ValidationError(
-                f"A related term can be at most {MAX_RELATED_LENGTH} characters."
+                gettext("A related term can be at most %(count)s characters.")
+                % {"count": MAX_RELATED_LENGTH}
             )
         return related
 
@@ -152,7 +167,8 @@ class TermForm(forms.Form):
         size = len(body.encode("utf-8", "surrogatepass"))
         if size > MAX_BODY_BYTES:
             raise forms.ValidationError(
-                f"The body is {size:,} bytes; the limit is {MAX_BODY_BYTES:,} (1 MB)."
+                gettext("The body is %(size)s bytes; the limit is %(limit)s (1 MB).")
+                % {"size": f"{size:,}", "limit": f"{MAX_BODY_BYTES:,}"}
             )
         return body
 
@@ -162,13 +178,18 @@ class TermForm(forms.Form):
         if damaged:
             # Hidden fields have no place on the page to show their own error.
             raise forms.ValidationError(
-                "This form's record of which revision it started from was damaged "
-                f"({', '.join(str(e) for name in damaged for e in self.errors[name])}). "
-                "Your text is kept below; open the editor again in another tab to start over."
+                gettext(
+                    "This form's record of which revision it started from was damaged "
+                    "(%(errors)s). Your text is kept below; open the editor again in another "
+                    "tab to start over."
+                )
+                % {"errors": ", ".join(str(e) for name in damaged for e in self.errors[name])}
             )
         if self.editing and cleaned.get("base_number") is None:
             raise forms.ValidationError(
-                "This form does not say which revision it started from. Open the editor again."
+                gettext(
+                    "This form does not say which revision it started from. Open the editor again."
+                )
             )
         return cleaned
 

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from django.utils.translation import gettext
+
 from .content import FIELD_LABELS, FLAG_FIELDS, SCALAR_FIELDS, SET_FIELDS, TermData
 from .diff import matching_blocks, split_lines
 
@@ -105,7 +107,7 @@ class FieldConflict:
 
     @property
     def label(self) -> str:
-        return FIELD_LABELS[self.name]
+        return gettext(FIELD_LABELS[self.name])
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,14 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 
 class Difficulty(models.TextChoices):
-    BEGINNER = "beginner", "Beginner"
-    INTERMEDIATE = "intermediate", "Intermediate"
-    ADVANCED = "advanced", "Advanced"
+    BEGINNER = "beginner", _("Beginner")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
 
 
 class Category(models.Model):
@@ -34,7 +35,7 @@ class Category(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
         return self.name
@@ -225,11 +226,11 @@ class Revision(models.Model):
 
 
 class LinkKind(models.TextChoices):
-    RELATED = "related", "Related term"
-    INLINE = "inline", "Inline link"
+    RELATED = "related", _("Related term")
+    INLINE = "inline", _("Inline link")
     # The glossary's link to the first mention of a title: a backlink, never a wanted term
     # (it only ever points at a term that exists when the body is rendered).
-    AUTO = "auto", "Glossary link"
+    AUTO = "auto", _("Glossary link")
 
 
 class LinkQuerySet(models.QuerySet):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.tasks import enqueue_on_commit
 from markup import RENDERER_VERSION
@@ -58,7 +59,7 @@ def comment_edit(*, comment: Comment, body: str) -> Comment:
     with transaction.atomic():
         comment = _locked(comment)
         if not comment.is_shown:
-            raise DiscussionError("This comment can no longer be edited.", field="body")
+            raise DiscussionError(_("This comment can no longer be edited."), field="body")
         if body == comment.body:
             return comment
         _keep_version(comment)
@@ -89,10 +90,11 @@ def comment_delete(*, comment: Comment) -> Comment:
 def _clean_body(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").replace("\x00", "")
     if not body.strip():
-        raise DiscussionError("The comment is empty: write something first.", field="body")
+        raise DiscussionError(_("The comment is empty: write something first."), field="body")
     if len(body) > MAX_COMMENT_LENGTH:
         raise DiscussionError(
-            f"The comment is {len(body):,} characters long; the limit is {MAX_COMMENT_LENGTH:,}.",
+            _("The comment is %(length)s characters long; the limit is %(limit)s.")
+            % {"length": f"{len(body):,}", "limit": f"{MAX_COMMENT_LENGTH:,}"},
             field="body",
         )
     return body.strip("\n")
@@ -101,12 +103,14 @@ def _clean_body(body: str) -> str:
 def _check_parent(term: Term, parent: Comment) -> None:
     if parent.term_id != term.pk:
         raise DiscussionError(
-            "You can only reply to a comment on this term's discussion.", field="parent"
+            _("You can only reply to a comment on this term's discussion."), field="parent"
         )
     if not parent.is_shown:
         raise DiscussionError(
-            "That comment was removed, so it cannot be replied to; "
-            "comment on the discussion instead.",
+            _(
+                "That comment was removed, so it cannot be replied to; "
+                "comment on the discussion instead."
+            ),
             field="parent",
         )
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from wiki.models import Revision
 
@@ -124,6 +125,8 @@ def notifications_email(*, notification_ids: list[int]) -> int:
 
     Runs in the worker (a task of its own), so a mail server that is down delays the mail
     without ever undoing or repeating the notifications themselves. Returns messages sent.
+    Written in the site's language (``LANGUAGE_CODE``): a member's choice of interface
+    language is a cookie in their browser, which the worker cannot see.
     """
     wanted = MemberSettings.objects.filter(email_notifications=True).values("user_id")
     found = (
@@ -139,8 +142,13 @@ def notifications_email(*, notification_ids: list[int]) -> int:
     for items in by_recipient.values():
         recipient = items[0].recipient
         context = {"recipient": recipient, "notifications": items, "SITE_NAME": settings.SITE_NAME}
-        subject = f"{settings.SITE_NAME}: {len(items)} new notification{'s' * (len(items) > 1)}"
-        body = render_to_string("discussion/notification_email.txt", context)
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = ngettext(
+                "%(site)s: %(count)d new notification",
+                "%(site)s: %(count)d new notifications",
+                len(items),
+            ) % {"site": settings.SITE_NAME, "count": len(items)}
+            body = render_to_string("discussion/notification_email.txt", context)
         sent += send_mail(subject, body, None, [recipient.email], fail_silently=False)
     return sent
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from config.tasks import enqueue_on_commit
 from wiki.content import TermData
@@ -37,9 +38,9 @@ def comment_promote(
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         if not comment.is_shown:
-            raise DiscussionError("This comment was removed; it cannot be added to the term.")
+            raise DiscussionError(_("This comment was removed; it cannot be added to the term."))
         if Promotion.objects.filter(comment=comment).exists():
-            raise DiscussionError("This comment is already in the term.")
+            raise DiscussionError(_("This comment is already in the term."))
         result = term_update(
             term=comment.term,
             data=data,
@@ -50,7 +51,7 @@ def comment_promote(
         )
         if not result.changed:
             raise DiscussionError(
-                "Nothing changed, so nothing was saved: keep the comment's text in the body.",
+                _("Nothing changed, so nothing was saved: keep the comment's text in the body."),
                 field="body",
             )
         promotion = Promotion.objects.create(

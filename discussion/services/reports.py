@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from wiki.models import Revision
 
@@ -24,19 +25,20 @@ def report_create(
 ) -> Report:
     """Store who reported what, when and why. One open report per member and target."""
     if (comment is None) == (revision is None):
-        raise DiscussionError("Report either a comment or a revision.")
+        raise DiscussionError(_("Report either a comment or a revision."))
     reason = (reason or "").replace("\x00", "").strip()
     if not reason:
-        raise DiscussionError("Say what is wrong: a reason is required.", field="reason")
+        raise DiscussionError(_("Say what is wrong: a reason is required."), field="reason")
     if len(reason) > MAX_REPORT_LENGTH:
         raise DiscussionError(
-            f"Keep the reason under {MAX_REPORT_LENGTH:,} characters.", field="reason"
+            _("Keep the reason under %(limit)s characters.") % {"limit": f"{MAX_REPORT_LENGTH:,}"},
+            field="reason",
         )
     target = {"comment": comment} if comment is not None else {"revision": revision}
     with transaction.atomic():
         if Report.objects.filter(reporter=reporter, status=ReportStatus.OPEN, **target).exists():
             raise DiscussionError(
-                "You have already reported this; the moderators will look at it.",
+                _("You have already reported this; the moderators will look at it."),
                 field="reason",
             )
         return Report.objects.create(reporter=reporter, reason=reason, **target)

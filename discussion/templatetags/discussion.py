@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from .. import selectors
 from ..access import mark_permissions, may_for
@@ -80,10 +81,11 @@ def comment_count(context, term):
 def term_feed_links(term) -> str:
     """``<link rel="alternate">`` to the term's history and discussion feeds."""
     return format_html(
-        '<link rel="alternate" type="application/atom+xml" title="History of {0}" href="{1}">\n'
-        '  <link rel="alternate" type="application/atom+xml" title="Discussion of {0}" href="{2}">',
-        term.title,
+        '<link rel="alternate" type="application/atom+xml" title="{0}" href="{1}">\n'
+        '  <link rel="alternate" type="application/atom+xml" title="{2}" href="{3}">',
+        _("History of %(title)s") % {"title": term.title},
         reverse("discussion:term_history_feed", kwargs={"slug": term.slug}),
+        _("Discussion of %(title)s") % {"title": term.title},
         reverse("discussion:term_discussion_feed", kwargs={"slug": term.slug}),
     )
 
@@ -91,7 +93,8 @@ def term_feed_links(term) -> str:
 @register.simple_tag
 def recent_feed_link() -> str:
     return format_html(
-        '<link rel="alternate" type="application/atom+xml" title="Recent changes" href="{}">',
+        '<link rel="alternate" type="application/atom+xml" title="{}" href="{}">',
+        _("Recent changes"),
         reverse("discussion:recent_feed"),
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
@@ -39,7 +40,7 @@ from .common import (
 def comment_create(request, slug: str):
     """A new comment, or a reply when the form carries ``parent``."""
     term = get_object_or_404(Term.objects.only("pk", "slug", "title"), slug=slug)
-    require(policy.can_comment(request.user, term), "You may not comment here.")
+    require(policy.can_comment(request.user, term), _("You may not comment here."))
     form = CommentForm(request.POST)
     parent = None
     if form.is_valid():
@@ -53,7 +54,7 @@ def comment_create(request, slug: str):
         else:
             if request.htmx:
                 return _created(request, comment)
-            messages.success(request, "Your comment is posted.")
+            messages.success(request, _("Your comment is posted."))
             return redirect(permalink(comment))
     context = {"form": form, "term": term, "parent": parent, "may": may_for(request.user, term)}
     return page_or_fragment(
@@ -69,9 +70,9 @@ def comment_create(request, slug: str):
 def comment_reply(request, pk: int):
     """The reply form: a page of its own, or (htmx) a fragment under the comment."""
     parent = comment_or_404(pk)
-    require(policy.can_comment(request.user, parent.term), "You may not comment here.")
+    require(policy.can_comment(request.user, parent.term), _("You may not comment here."))
     if not parent.is_shown:
-        messages.info(request, "That comment was removed, so it cannot be replied to.")
+        messages.info(request, _("That comment was removed, so it cannot be replied to."))
         return redirect(permalink(parent))
     form = CommentForm(initial={"parent": parent.pk}, auto_id=f"reply-{parent.pk}-%s")
     context = {**comment_context(request, parent), "form": form, "parent": parent}
@@ -87,7 +88,7 @@ def comment_reply(request, pk: int):
 @rate_limited("comment")
 def comment_edit(request, pk: int):
     comment = comment_or_404(pk)
-    require(policy.can_edit_comment(request.user, comment), "Only its author edits a comment.")
+    require(policy.can_edit_comment(request.user, comment), _("Only its author edits a comment."))
     posted = request.method == "POST"
     form = CommentForm(
         request.POST if posted else None,
@@ -102,7 +103,7 @@ def comment_edit(request, pk: int):
         else:
             if request.htmx:
                 return box_response(request, comment_or_404(pk))
-            messages.success(request, "Your comment is saved.")
+            messages.success(request, _("Your comment is saved."))
             return redirect(permalink(comment))
     return page_or_fragment(
         request,
@@ -117,12 +118,12 @@ def comment_edit(request, pk: int):
 def comment_delete(request, pk: int):
     """Confirm on GET, delete on POST: the text goes, the replies stay."""
     comment = comment_or_404(pk)
-    require(policy.can_delete_comment(request.user, comment), "Only its author deletes it.")
+    require(policy.can_delete_comment(request.user, comment), _("Only its author deletes it."))
     if request.method == "POST":
         services.comment_delete(comment=comment)
         if request.htmx:
             return box_response(request, comment_or_404(pk))
-        messages.success(request, "Your comment is deleted; replies to it stay in place.")
+        messages.success(request, _("Your comment is deleted; replies to it stay in place."))
         return redirect(permalink(comment))
     return page_or_fragment(
         request,
@@ -154,7 +155,7 @@ def _parent(pk: int | None) -> Comment | None:
         return None
     parent = Comment.objects.filter(pk=pk).first()
     if parent is None:
-        raise DiscussionError("The comment you replied to no longer exists.", field="parent")
+        raise DiscussionError(_("The comment you replied to no longer exists."), field="parent")
     return parent
 
 

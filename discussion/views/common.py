@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from .. import selectors
@@ -51,7 +52,7 @@ def permalink(comment: Comment) -> str:
     return f"{url}#{comment.anchor}"
 
 
-def require(allowed: bool, message: str = "You may not do this here.") -> None:
+def require(allowed: bool, message: str = gettext_lazy("You may not do this here.")) -> None:
     if not allowed:
         raise PermissionDenied(message)
 

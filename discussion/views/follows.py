@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from moderation import policy
@@ -39,8 +40,9 @@ def _set_following(request, slug: str, *, following: bool):
     if following:
         messages.success(
             request,
-            f"You follow “{term.title}”: its changes and comments come to your notifications.",
+            _("You follow “%(title)s”: its changes and comments come to your notifications.")
+            % {"title": term.title},
         )
     else:
-        messages.success(request, f"You no longer follow “{term.title}”.")
+        messages.success(request, _("You no longer follow “%(title)s”.") % {"title": term.title})
     return redirect(term)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
@@ -46,7 +48,15 @@ def notifications_read(request):
     done = services.notifications_mark_read(
         user=request.user, term_id=term_id, ids=[one] if one else None
     )
-    messages.success(request, f"Marked {done} notification{'s' * (done != 1)} as read.")
+    messages.success(
+        request,
+        ngettext(
+            "Marked %(count)d notification as read.",
+            "Marked %(count)d notifications as read.",
+            done,
+        )
+        % {"count": done},
+    )
     return redirect("discussion:notification_list")
 
 
@@ -56,7 +66,7 @@ def notification_settings(request):
     form = MemberSettingsForm(request.POST or None, instance=instance)
     if form.is_valid():
         services.member_settings_update(user=request.user, **form.cleaned_data)
-        messages.success(request, "Your settings are saved.")
+        messages.success(request, _("Your settings are saved."))
         return redirect("discussion:notification_settings")
     return render(request, "discussion/notification_settings.html", {"form": form})
 

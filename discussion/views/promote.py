@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from moderation import policy
 from moderation.ratelimit import rate_limited
@@ -23,9 +24,9 @@ from .common import comment_or_404, member_required, permalink, require
 def comment_promote(request, pk: int):
     comment = comment_or_404(pk)
     term = comment.term
-    require(policy.can_promote(request.user, term), "You may not change this term.")
+    require(policy.can_promote(request.user, term), _("You may not change this term."))
     if not comment.is_shown or comment.promoted_revision is not None:
-        messages.info(request, "This comment cannot be added to the term (again).")
+        messages.info(request, _("This comment cannot be added to the term (again)."))
         return redirect(permalink(comment))
     term.refresh_from_db()  # the editor needs the body and the current revision
     posted = request.method == "POST"
@@ -51,7 +52,8 @@ def comment_promote(request, pk: int):
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             number = result.revision.number
-            messages.success(request, f"Added to the term as revision {number}. Thank you!")
+            thanks = _("Added to the term as revision %(number)s. Thank you!")
+            messages.success(request, thanks % {"number": number})
             return redirect(permalink(comment))
     status = 422 if posted and "preview" not in request.POST else 200
     return editor_page(request, form, term, status=status, form_action=action, promoting=comment)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from moderation import policy
 from moderation.ratelimit import rate_limited
@@ -22,14 +24,14 @@ from .common import (
     require,
 )
 
-THANKS = "Thank you: the moderators will look at it."
+THANKS = gettext_lazy("Thank you: the moderators will look at it.")
 
 
 @member_required
 @rate_limited("report")
 def comment_report(request, pk: int):
     comment = comment_or_404(pk)
-    require(policy.can_report(request.user), "You may not report.")
+    require(policy.can_report(request.user), _("You may not report."))
     form = ReportForm(request.POST or None, auto_id=f"report-{comment.pk}-%s")
     if form.is_valid():
         try:
@@ -60,7 +62,7 @@ def revision_report(request, slug: str, number: int):
         term__slug=slug,
         number=min(number, 2**31 - 1),
     )
-    require(policy.can_report(request.user), "You may not report.")
+    require(policy.can_report(request.user), _("You may not report."))
     form = ReportForm(request.POST or None)
     if form.is_valid():
         try:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import policy
 from ..exceptions import ModerationError
@@ -34,10 +35,10 @@ def _clean(reason: str, expires_at: datetime | None) -> str:
     reason = " ".join(reason.split())
     if not reason:
         raise ModerationError(
-            "Give a reason: the member sees it, and the log keeps it.", field="reason"
+            _("Give a reason: the member sees it, and the log keeps it."), field="reason"
         )
     if expires_at is not None and expires_at <= timezone.now():
-        raise ModerationError("The expiry must be in the future.", field="expires_at")
+        raise ModerationError(_("The expiry must be in the future."), field="expires_at")
     return reason
 
 
@@ -47,7 +48,7 @@ def member_block(
     """Block ``member`` from writing (edit, comment, report, profile) until ``expires_at``."""
     if not policy.can_block(moderator, member):
         raise ModerationError(
-            "You cannot block this member (yourself, or a moderator: only admins block those)."
+            _("You cannot block this member (yourself, or a moderator: only admins block those).")
         )
     reason = _clean(reason, expires_at)
     with transaction.atomic():
@@ -75,12 +76,14 @@ def ip_block(
 ) -> Block:
     """Block sign-ups and anonymous writes from an address or a range."""
     if not policy.can_moderate(moderator):
-        raise ModerationError("Only moderators block addresses.")
+        raise ModerationError(_("Only moderators block addresses."))
     network = parse_network(ip_range)
     narrowest = MIN_IPV4_PREFIX if network.version == 4 else MIN_IPV6_PREFIX
     if network.prefixlen < narrowest:
         raise ModerationError(
-            f"{network} is too wide; block at most a /{narrowest}.", field="ip_range"
+            _("%(network)s is too wide; block at most a /%(prefix)s.")
+            % {"network": network, "prefix": narrowest},
+            field="ip_range",
         )
     reason = _clean(reason, expires_at)
     with transaction.atomic():
@@ -103,11 +106,11 @@ def ip_block(
 def block_lift(*, block: Block, moderator: User, reason: str = "") -> Block:
     """Unblock now; the block row stays, marked lifted, and the log says who and why."""
     if not policy.can_moderate(moderator):
-        raise ModerationError("Only moderators lift blocks.")
+        raise ModerationError(_("Only moderators lift blocks."))
     with transaction.atomic():
         block = Block.objects.select_for_update().get(pk=block.pk)
         if not block.is_active:
-            raise ModerationError("This block no longer applies (it was lifted or has expired).")
+            raise ModerationError(_("This block no longer applies (it was lifted or has expired)."))
         before = _state(block)
         block.lifted_at = timezone.now()
         block.lifted_by = moderator

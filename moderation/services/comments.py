@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from discussion.models import Comment
 
@@ -45,7 +46,7 @@ def _log(comment: Comment, action: str, moderator: User, reason: str, before: di
 
 def _locked(comment: Comment, moderator: User) -> Comment:
     if not policy.can_moderate(moderator):
-        raise ModerationError("Only moderators hide comments.")
+        raise ModerationError(_("Only moderators hide comments."))
     return (
         Comment.objects.select_for_update(of=("self",))
         .select_related("author", "term")
@@ -66,16 +67,17 @@ def comment_hide(*, comment: Comment, moderator: User, reason: str) -> Comment:
     reason = " ".join(reason.split())
     if not reason:
         raise ModerationError(
-            "Give a reason; moderators see it beside the comment.", field="reason"
+            _("Give a reason; moderators see it beside the comment."), field="reason"
         )
     if len(reason) > MAX_REASON_LENGTH:
         raise ModerationError(
-            f"Keep the reason under {MAX_REASON_LENGTH} characters.", field="reason"
+            _("Keep the reason under %(limit)s characters.") % {"limit": MAX_REASON_LENGTH},
+            field="reason",
         )
     with transaction.atomic():
         comment = _locked(comment, moderator)
         if comment.hidden_at is not None:
-            raise ModerationError("This comment is already hidden.")
+            raise ModerationError(_("This comment is already hidden."))
         before = _state(comment)
         comment.hidden_at = timezone.now()
         comment.hidden_by = moderator
@@ -89,7 +91,7 @@ def comment_unhide(*, comment: Comment, moderator: User, reason: str = "") -> Co
     with transaction.atomic():
         comment = _locked(comment, moderator)
         if comment.hidden_at is None:
-            raise ModerationError("This comment is not hidden.")
+            raise ModerationError(_("This comment is not hidden."))
         before = _state(comment)
         comment.hidden_at = None
         comment.hidden_by = None

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wiki.content import TermData
 from wiki.exceptions import MergeConflict, TermWriteError
@@ -37,7 +38,7 @@ def pending_change_submit(
     field) for content the write path would refuse, so the editor can say so at once."""
     if not data.slug:
         raise TermWriteError(
-            "A term needs a title with at least one letter or digit.", field="title"
+            _("A term needs a title with at least one letter or digit."), field="title"
         )
     render_body(data.body)  # refuses what the renderer refuses, before anyone reviews it
     return PendingChange.objects.create(
@@ -51,14 +52,17 @@ def pending_change_submit(
 
 def _reviewable(change: PendingChange, moderator: User) -> PendingChange:
     if not policy.can_moderate(moderator):
-        raise ModerationError("Only moderators review pending changes.")
+        raise ModerationError(_("Only moderators review pending changes."))
     locked = (
         PendingChange.objects.select_for_update(of=("self",))
         .select_related("term", "author")
         .get(pk=change.pk)
     )
     if locked.status != PendingStatus.PENDING:
-        raise ModerationError(f"This change was already {locked.get_status_display().lower()}.")
+        raise ModerationError(
+            _("This change was already %(status)s.")
+            % {"status": locked.get_status_display().lower()}
+        )
     return locked
 
 
@@ -92,15 +96,20 @@ def pending_change_accept(*, change: PendingChange, moderator: User, note: str =
             )
         except MergeConflict as conflict:
             theirs = conflict.theirs
-            who = theirs.author.get_username() if theirs.author else "the seed import"
+            who = theirs.author.get_username() if theirs.author else _("the seed import")
             raise PendingConflict(
-                f"This change overlaps with revision {theirs.number} by {who}, published since "
-                f"it was written (from revision {change.base_number}); it cannot be merged "
-                "automatically. It is still waiting: reject it with a note asking the author to "
-                "edit the current version again."
+                _(
+                    "This change overlaps with revision %(number)s by %(who)s, published since "
+                    "it was written (from revision %(base)s); it cannot be merged "
+                    "automatically. It is still waiting: reject it with a note asking the "
+                    "author to edit the current version again."
+                )
+                % {"number": theirs.number, "who": who, "base": change.base_number}
             ) from conflict
         except TermWriteError as error:
-            raise ModerationError(f"The change cannot be published: {error}") from error
+            raise ModerationError(
+                _("The change cannot be published: %(reason)s") % {"reason": error}
+            ) from error
         change.status = PendingStatus.ACCEPTED
         change.reviewed_by = moderator
         change.reviewed_at = timezone.now()
@@ -127,7 +136,7 @@ def pending_change_reject(*, change: PendingChange, moderator: User, note: str) 
     """Decline the change; it stays readable to its author with the note."""
     note = " ".join(note.split())[:MAX_NOTE_LENGTH]
     if not note:
-        raise ModerationError("Say why, so the author can do better next time.", field="note")
+        raise ModerationError(_("Say why, so the author can do better next time."), field="note")
     with transaction.atomic():
         change = _reviewable(change, moderator)
         change.status = PendingStatus.REJECTED

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import policy
 from ..exceptions import ModerationError
@@ -32,11 +33,11 @@ def _state(protection: Protection | None) -> dict:
 
 def _check(moderator: User, reason: str) -> str:
     if not policy.can_moderate(moderator):
-        raise ModerationError("Only moderators protect terms.")
+        raise ModerationError(_("Only moderators protect terms."))
     reason = " ".join(reason.split())
     if not reason:
         raise ModerationError(
-            "Give a reason: it is shown to members and kept in the log.", field="reason"
+            _("Give a reason: it is shown to members and kept in the log."), field="reason"
         )
     return reason
 
@@ -53,13 +54,15 @@ def term_protect(
     """Protect ``term`` (or change its protection): refuse, or review, edits below ``level``."""
     reason = _check(moderator, reason)
     if level not in Level.values:
-        raise ModerationError("Choose who may edit: trusted members or moderators.", field="level")
+        raise ModerationError(
+            _("Choose who may edit: trusted members or moderators."), field="level"
+        )
     if expires_at is not None and expires_at <= timezone.now():
-        raise ModerationError("The expiry must be in the future.", field="expires_at")
+        raise ModerationError(_("The expiry must be in the future."), field="expires_at")
     with transaction.atomic():
         old = Protection.objects.select_for_update().filter(term=term).first()
         before = _state(old)
-        protection, _ = Protection.objects.update_or_create(
+        protection, _created = Protection.objects.update_or_create(
             term=term,
             defaults={
                 "level": level,
@@ -89,7 +92,7 @@ def term_unprotect(*, term: Term, moderator: User, reason: str) -> None:
     with transaction.atomic():
         old = Protection.objects.select_for_update().filter(term=term).first()
         if old is None:
-            raise ModerationError(f"“{term.title}” is not protected.")
+            raise ModerationError(_("“%(title)s” is not protected.") % {"title": term.title})
         before = _state(old)
         old.delete()
         log_action(

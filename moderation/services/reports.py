@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from discussion.models import Report, ReportStatus
 
@@ -22,10 +23,10 @@ MAX_NOTE_LENGTH = 2000
 
 def _close(report: Report, moderator: User, note: str, status: str, action: str) -> Report:
     if not policy.can_moderate(moderator):
-        raise ModerationError("Only moderators close reports.")
+        raise ModerationError(_("Only moderators close reports."))
     note = note.strip()[:MAX_NOTE_LENGTH]
     if not note:
-        raise ModerationError("Write a note: what was done, or why nothing was.", field="note")
+        raise ModerationError(_("Write a note: what was done, or why nothing was."), field="note")
     with transaction.atomic():
         report = (
             Report.objects.select_for_update(of=("self",))
@@ -33,7 +34,10 @@ def _close(report: Report, moderator: User, note: str, status: str, action: str)
             .get(pk=report.pk)
         )
         if report.status != ReportStatus.OPEN:
-            raise ModerationError(f"This report was already {report.get_status_display().lower()}.")
+            raise ModerationError(
+                _("This report was already %(status)s.")
+                % {"status": report.get_status_display().lower()}
+            )
         report.status = status
         report.resolved_by = moderator
         report.resolved_at = timezone.now()
@@ -46,7 +50,7 @@ def _close(report: Report, moderator: User, note: str, status: str, action: str)
             what, url = f"revision {revision.number}", revision.get_absolute_url()
             term = revision.term
         else:  # the database's check constraint makes this impossible
-            raise ModerationError("This report names nothing.")
+            raise ModerationError(_("This report names nothing."))
         log_action(
             action=action,
             moderator=moderator,

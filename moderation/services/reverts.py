@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.tasks import enqueue_on_commit
 from wiki.content import TermData
@@ -40,20 +41,29 @@ def term_rollback(
     the rollback is refused (they may be rolling back the wrong person now).
     """
     if not policy.can_moderate(moderator):
-        raise ModerationError("Only moderators roll back.")
+        raise ModerationError(_("Only moderators roll back."))
     term = Term.objects.select_related("current_revision__author").get(pk=term.pk)
     latest = term.current_revision
     if term.revision_number != base_number or latest is None:
         raise StaleRollback(
-            f"“{term.title}” changed after you loaded the page: revision {term.revision_number} "
-            f"by {_name(latest.author if latest else None)} is now the latest. Look at the "
-            "history again before rolling back."
+            _(
+                "“%(title)s” changed after you loaded the page: revision %(number)s "
+                "by %(who)s is now the latest. Look at the history again before rolling back."
+            )
+            % {
+                "title": term.title,
+                "number": term.revision_number,
+                "who": _name(latest.author if latest else None),
+            }
         )
     editor = latest.author
     if editor is None or editor.pk != editor_id:
         raise StaleRollback(
-            f"The latest revision of “{term.title}” is by {_name(editor)}, not the editor you "
-            "chose. Look at the history again."
+            _(
+                "The latest revision of “%(title)s” is by %(who)s, not the editor you "
+                "chose. Look at the history again."
+            )
+            % {"title": term.title, "who": _name(editor)}
         )
     target = (
         term.revisions.select_related("author")
@@ -64,8 +74,11 @@ def term_rollback(
     )
     if target is None:
         raise ModerationError(
-            f"Every revision of “{term.title}” is by {_name(editor)}: there is no earlier "
-            "version by someone else to roll back to."
+            _(
+                "Every revision of “%(title)s” is by %(who)s: there is no earlier "
+                "version by someone else to roll back to."
+            )
+            % {"title": term.title, "who": _name(editor)}
         )
     undone = base_number - target.number
     summary = (
@@ -83,15 +96,23 @@ def term_rollback(
             )
         except EditConflict as conflict:
             raise StaleRollback(
-                f"Someone saved “{term.title}” a moment ago (revision "
-                f"{conflict.term.revision_number}); look at the history again."
+                _(
+                    "Someone saved “%(title)s” a moment ago (revision %(number)s); "
+                    "look at the history again."
+                )
+                % {"title": term.title, "number": conflict.term.revision_number}
             ) from conflict
         except TermWriteError as error:
-            raise ModerationError(f"The rollback cannot be saved: {error}") from error
+            raise ModerationError(
+                _("The rollback cannot be saved: %(reason)s") % {"reason": error}
+            ) from error
         if result.revision is None:
             raise ModerationError(
-                f"The edits by {_name(editor)} left the content as revision {target.number} "
-                "had it: nothing to roll back."
+                _(
+                    "The edits by %(who)s left the content as revision %(number)s "
+                    "had it: nothing to roll back."
+                )
+                % {"who": _name(editor), "number": target.number}
             )
         log_action(
             action=Action.ROLLBACK,
@@ -112,16 +133,17 @@ def bulk_revert_request(
 ) -> BulkRevert:
     """Queue the revert of every edit ``member`` made since ``since``; a task does the work."""
     if not policy.can_moderate(moderator):
-        raise ModerationError("Only moderators revert a member's edits.")
+        raise ModerationError(_("Only moderators revert a member's edits."))
     reason = " ".join(reason.split())
     if not reason:
-        raise ModerationError("Give a reason; the log keeps it.", field="reason")
+        raise ModerationError(_("Give a reason; the log keeps it."), field="reason")
     if since > timezone.now():
-        raise ModerationError("Choose a time in the past.", field="since")
+        raise ModerationError(_("Choose a time in the past."), field="since")
     plan = bulk_revert_plan(member=member, since=since)
     if not any(item.will_revert for item in plan):
         raise ModerationError(
-            f"{member.get_username()} has no edits to revert since then.", field="since"
+            _("%(member)s has no edits to revert since then.") % {"member": member.get_username()},
+            field="since",
         )
     from ..tasks import run_bulk_revert
 
@@ -177,7 +199,7 @@ def bulk_revert_run(*, job_id: int) -> BulkRevert:
                 base_number=item.last_number,
             )
         except MergeConflict:
-            note = "later edits by others overlap with the member's; revert it by hand"
+            note = _("later edits by others overlap with the member's; revert it by hand")
             results.append({**row, "outcome": "skipped", "note": note})
         except (EditConflict, TermWriteError) as error:
             results.append({**row, "outcome": "skipped", "note": str(error)})

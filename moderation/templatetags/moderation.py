@@ -6,6 +6,7 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
 
 from ..models import PendingChange
 
@@ -38,15 +39,17 @@ def state_items(state) -> list[tuple[str, str]]:
 
 def _display(value) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, str):
         return _date(value) or value
     if isinstance(value, dict):
         return ", ".join(f"{k} {_display(v)}" for k, v in value.items() if v is not None)
     if isinstance(value, list):
         shown = [_display(item) for item in value[:20]]
-        more = f" … and {len(value) - 20} more" if len(value) > 20 else ""
-        return "; ".join(shown) + more if shown else "none"
+        more = (
+            " " + _("… and %(count)s more") % {"count": len(value) - 20} if len(value) > 20 else ""
+        )
+        return "; ".join(shown) + more if shown else _("none")
     return str(value)
 
 

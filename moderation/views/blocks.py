@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
@@ -45,7 +46,7 @@ def block_create(request):
         except ModerationError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, "Blocked.")
+            messages.success(request, _("Blocked."))
             return redirect("moderation:block_list")
     return render(request, "moderation/block_form.html", {"form": form})
 
@@ -61,5 +62,5 @@ def block_lift(request, pk: int):
     except ModerationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Unblocked {block.target_label}.")
+        messages.success(request, _("Unblocked %(target)s.") % {"target": block.target_label})
     return redirect("moderation:block_list")

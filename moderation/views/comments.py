@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from discussion.models import Comment
@@ -30,7 +31,7 @@ def comment_hide(request, pk: int):
         except ModerationError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, "The comment is hidden from the public.")
+            messages.success(request, _("The comment is hidden from the public."))
             return redirect(next_url(request, comment.get_absolute_url()))
     context = {"comment": comment, "form": form, "next": next_url(request, "")}
     return render(request, "moderation/comment_hide.html", context)
@@ -47,5 +48,5 @@ def comment_unhide(request, pk: int):
     except ModerationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "The comment is shown again.")
+        messages.success(request, _("The comment is shown again."))
     return redirect(next_url(request, comment.get_absolute_url()))

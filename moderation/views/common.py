@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from .. import policy
 
@@ -22,7 +23,7 @@ def moderator_required(view: Callable) -> Callable:
     @login_required
     def wrapped(request, *args, **kwargs):
         if not policy.can_moderate(request.user):
-            raise PermissionDenied("Only moderators may use this page.")
+            raise PermissionDenied(_("Only moderators may use this page."))
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from wiki.diff import diff_snapshots
 
@@ -34,11 +35,11 @@ def pending_detail(request, pk: int):
     )
     moderator = policy.can_moderate(request.user)
     if not moderator and change.author_id != request.user.pk:
-        raise PermissionDenied("Only moderators and the change's author may see it.")
+        raise PermissionDenied(_("Only moderators and the change's author may see it."))
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
         if not moderator:
-            raise PermissionDenied("Only moderators review changes.")
+            raise PermissionDenied(_("Only moderators review changes."))
         if form.is_valid() and _review(request, change, form):
             return redirect("moderation:pending_list")
     base = change.term.revisions.filter(number=change.base_number).first()
@@ -67,13 +68,19 @@ def _review(request, change: PendingChange, form: ReviewForm) -> bool:
         form.add_error(error.field if error.field in form.fields else None, str(error))
         return False
     if form.cleaned_data["decision"] == "reject":
-        messages.success(request, f"Rejected the change to “{change.term.title}”.")
+        rejected = _("Rejected the change to “%(title)s”.") % {"title": change.term.title}
+        messages.success(request, rejected)
     elif result.revision is None:
-        messages.info(request, "Accepted; it changed nothing, so no revision was written.")
+        messages.info(request, _("Accepted; it changed nothing, so no revision was written."))
     else:
-        merged = " (merged with the edits published since)" if result.merged else ""
+        if result.merged:
+            text = _(
+                "Accepted: “%(title)s” is now at revision %(number)s "
+                "(merged with the edits published since)."
+            )
+        else:
+            text = _("Accepted: “%(title)s” is now at revision %(number)s.")
         messages.success(
-            request,
-            f"Accepted: “{result.term.title}” is now at revision {result.revision.number}{merged}.",
+            request, text % {"title": result.term.title, "number": result.revision.number}
         )
     return True

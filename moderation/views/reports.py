@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from discussion.models import Report, ReportStatus
@@ -69,7 +70,7 @@ def report_close(request, pk: int):
     form = ReportCloseForm(request.POST)
     back = next_url(request, "/moderation/reports/")
     if not form.is_valid():
-        messages.error(request, "Choose resolved or dismissed, and write a note.")
+        messages.error(request, _("Choose resolved or dismissed, and write a note."))
         return redirect(back)
     close = (
         services.report_resolve
@@ -81,5 +82,9 @@ def report_close(request, pk: int):
     except ModerationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Report {report.pk} {form.cleaned_data['outcome']}d.")
+        if form.cleaned_data["outcome"] == "resolve":
+            done = _("Report %(number)s resolved.")
+        else:
+            done = _("Report %(number)s dismissed.")
+        messages.success(request, done % {"number": report.pk})
     return redirect(back)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from .. import selectors, services
 from ..exceptions import ModerationError
@@ -32,7 +33,9 @@ def bulk_revert(request):
             except ModerationError as error:
                 form.add_error(error.field, str(error))
             else:
-                messages.success(request, "The bulk revert is queued; this page shows its results.")
+                messages.success(
+                    request, _("The bulk revert is queued; this page shows its results.")
+                )
                 return redirect("moderation:bulk_revert_detail", pk=job.pk)
         plan = selectors.bulk_revert_plan(member=member, since=since)
     context = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wiki.models import Term
@@ -33,7 +34,7 @@ def term_protect(request, slug: str):
         except ModerationError as error:
             form.add_error(error.field, str(error))
         else:
-            messages.success(request, f"“{term.title}” is protected.")
+            messages.success(request, _("“%(title)s” is protected.") % {"title": term.title})
             return redirect(term)
     context = {"term": term, "form": form, "protection": current, "unprotect_form": ReasonForm()}
     return render(request, "moderation/term_protect.html", context)
@@ -45,7 +46,7 @@ def term_unprotect(request, slug: str):
     term = get_object_or_404(Term, slug=slug)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give a reason for lifting the protection.")
+        messages.error(request, _("Give a reason for lifting the protection."))
         return redirect("moderation:term_protect", slug=term.slug)
     try:
         services.term_unprotect(
@@ -54,7 +55,7 @@ def term_unprotect(request, slug: str):
     except ModerationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"“{term.title}” is no longer protected.")
+        messages.success(request, _("“%(title)s” is no longer protected.") % {"title": term.title})
     return redirect(term)
 
 
@@ -68,7 +69,7 @@ def term_rollback(request, slug: str):
         base_number = int(request.POST.get("base_number", ""))
     except ValueError:
         messages.error(
-            request, "The rollback form was incomplete; use the button on the history page."
+            request, _("The rollback form was incomplete; use the button on the history page.")
         )
         return redirect("wiki:term_history", slug=term.slug)
     try:
@@ -76,13 +77,14 @@ def term_rollback(request, slug: str):
             term=term, editor_id=editor_id, moderator=request.user, base_number=base_number
         )
     except StaleRollback as error:
-        messages.warning(request, f"Not rolled back: {error}")
+        messages.warning(request, _("Not rolled back: %(reason)s") % {"reason": error})
     except ModerationError as error:
-        messages.error(request, f"Not rolled back: {error}")
+        messages.error(request, _("Not rolled back: %(reason)s") % {"reason": error})
     else:
         messages.success(
             request,
-            f"Rolled back: “{result.term.title}” is now at revision {result.term.revision_number}.",
+            _("Rolled back: “%(title)s” is now at revision %(number)s.")
+            % {"title": result.term.title, "number": result.term.revision_number},
         )
         return redirect("wiki:term_history", slug=result.term.slug)
     return redirect("wiki:term_history", slug=term.slug)

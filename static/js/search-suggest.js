@@ -25,7 +25,9 @@
     list.id = `${id}-list`;
     list.className = "suggest-list";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Suggested terms");
+    // Words come from the page, in its language (data-suggest-* on the input).
+    const words = input.dataset;
+    list.setAttribute("aria-label", words.suggestLabel || "Suggested terms");
     list.hidden = true;
 
     const status = document.createElement("p");
@@ -88,8 +90,12 @@
           return option;
         }),
       );
+      const count = items.length === 1 ? words.suggestOne : words.suggestMany;
       status.textContent = items.length
-        ? `${items.length} suggestion${items.length === 1 ? "" : "s"}, use the up and down arrows.`
+        ? (count || "{count} suggestions, use the up and down arrows.").replace(
+            "{count}",
+            String(items.length),
+          )
         : "";
       if (items.length && document.activeElement === input) open();
       else close();

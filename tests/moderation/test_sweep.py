@@ -45,6 +45,8 @@ AUTHOR_ONLY = (302, 200, 403, 403)  # the member's own comment, profile, pending
 # URL name -> (path, answers). ``{...}`` is filled from the objects the fixture makes.
 EXPECTED: dict[str, tuple[str, tuple[int, int, int, int]]] = {
     "markdownx_markdownify": ("/markdownx/markdownify/", POST_ONLY),
+    # The language switcher: a GET changes nothing and goes back (the choice is a POST).
+    "set_language": ("/i18n/setlang/", REDIRECT),
     # accounts
     "accounts:signup": ("/signup/", ANONYMOUS_ONLY),
     "accounts:login": ("/login/", ANONYMOUS_ONLY),

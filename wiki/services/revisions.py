@@ -22,6 +22,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from config.tasks import enqueue_on_commit
 from markup import RENDERER_VERSION, Rendered
@@ -146,23 +147,25 @@ def term_save_revision(
 
 def _validate(data: TermData, summary: str) -> str:
     if not data.title:
-        raise TermWriteError("A term needs a title.", field="title")
+        raise TermWriteError(_("A term needs a title."), field="title")
     if not data.slug:
-        raise TermWriteError("The title needs at least one letter or digit.", field="title")
+        raise TermWriteError(_("The title needs at least one letter or digit."), field="title")
     if data.slug in RESERVED_SLUGS:
         raise TermWriteError(
-            f"{data.title!r} is reserved for a page of the site; choose another title.",
+            _("%(title)s is reserved for a page of the site; choose another title.")
+            % {"title": repr(data.title)},
             field="title",
         )
     if len(data.title) > MAX_TITLE_LENGTH:
         raise TermWriteError(
-            f"The title is {len(data.title)} characters long once normalised; "
-            f"the limit is {MAX_TITLE_LENGTH}.",
+            _("The title is %(length)s characters long once normalised; the limit is %(limit)s.")
+            % {"length": len(data.title), "limit": MAX_TITLE_LENGTH},
             field="title",
         )
     if any(len(tag) > MAX_TAG_LENGTH for tag in data.tags):
         raise TermWriteError(
-            f"A tag can be at most {MAX_TAG_LENGTH} characters long once normalised.",
+            _("A tag can be at most %(limit)s characters long once normalised.")
+            % {"limit": MAX_TAG_LENGTH},
             field="tags",
         )
     return " ".join(summary.split())[:MAX_SUMMARY_LENGTH]
@@ -170,14 +173,19 @@ def _validate(data: TermData, summary: str) -> str:
 
 def _claim_new(data: TermData) -> Term:
     """The new term's row; its slug must be free, also as a renamed term's old slug."""
-    taken = TermWriteError(f"A term called {data.title!r} already exists.", field="title")
+    taken = TermWriteError(
+        _("A term called %(title)s already exists.") % {"title": repr(data.title)}, field="title"
+    )
     if Term.objects.filter(slug=data.slug).exists():
         raise taken
     renamed = SlugRedirect.objects.select_related("term").filter(old_slug=data.slug).first()
     if renamed is not None:
         raise TermWriteError(
-            f"{data.title!r} is the old name of {renamed.term.title!r}, which was renamed; "
-            "edit that term, or choose another title.",
+            _(
+                "%(title)s is the old name of %(current)s, which was renamed; "
+                "edit that term, or choose another title."
+            )
+            % {"title": repr(data.title), "current": repr(renamed.term.title)},
             field="title",
         )
     try:
@@ -216,8 +224,11 @@ def revision_or_error(term: Term, number: int) -> Revision:
     revision = Revision.objects.select_related("author").filter(term=term, number=number).first()
     if revision is None:
         raise TermWriteError(
-            f"This edit started from revision {number}, which {term.title!r} does not have. "
-            "Open the editor again.",
+            _(
+                "This edit started from revision %(number)s, which %(title)s does not have. "
+                "Open the editor again."
+            )
+            % {"number": number, "title": repr(term.title)},
             field="base_number",
         )
     return revision
@@ -226,7 +237,8 @@ def revision_or_error(term: Term, number: int) -> Revision:
 def _check_slug_free(term: Term, data: TermData) -> None:
     if data.slug != term.slug and Term.objects.filter(slug=data.slug).exists():
         raise TermWriteError(
-            f"Another term is already called {data.title!r}; choose another title.",
+            _("Another term is already called %(title)s; choose another title.")
+            % {"title": repr(data.title)},
             field="title",
         )
 

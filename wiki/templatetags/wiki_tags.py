@@ -10,10 +10,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from ..models import Difficulty
 
@@ -29,6 +32,14 @@ def author(user) -> dict:
     are); ``None`` is the seed import. The same template as ``{% include
     "includes/_member.html" with member=... %}`` in the other apps' pages."""
     return {"member": user}
+
+
+@register.simple_tag
+def member_link(user) -> SafeString:
+    """``{% member_link user as who %}``: the same attribution as ``{% author %}``, kept in a
+    variable so a translated sentence can hold it (``{% blocktranslate %}By {{ who }}``):
+    a translator needs the whole sentence, and the member's place in it can move."""
+    return SafeString(render_to_string("includes/_member.html", {"member": user}).strip())
 
 
 @register.inclusion_tag("wiki/includes/_category_chip.html")
@@ -57,5 +68,5 @@ def ago(value: datetime | None) -> str:
     if not value:
         return ""
     if timezone.now() - value < JUST_NOW:
-        return "just now"
-    return f"{timesince(value)} ago"
+        return gettext("just now")
+    return gettext("%(time)s ago") % {"time": timesince(value)}

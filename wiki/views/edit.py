@@ -9,8 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
@@ -49,7 +52,11 @@ def term_create(request):
     title = request.GET.get("title", "")[:200]
     existing = _term_for_slug(slugify_title(title)) if request.method == "GET" else None
     if existing:
-        messages.info(request, f"“{existing.title}” is already written; you can improve it here.")
+        messages.info(
+            request,
+            _("“%(title)s” is already written; you can improve it here.")
+            % {"title": existing.title},
+        )
         return redirect("wiki:term_edit", slug=existing.slug)
     decision = edit_decision(request.user, None)
     require(decision.allowed, decision.reason)
@@ -62,7 +69,8 @@ def term_create(request):
         except TermWriteError as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(request, f"“{result.term.title}” is written. Thank you!")
+            written = _("“%(title)s” is written. Thank you!") % {"title": result.term.title}
+            messages.success(request, written)
             return redirect(result.term)
     return editor_page(request, form, None)
 
@@ -99,7 +107,7 @@ def term_edit(request, slug: str):
         except MergeConflict as conflict:
             return conflict_page(request, conflict)
         except EditConflict:
-            form.add_error(None, "Someone saved this term at the same moment; save again.")
+            form.add_error(None, _("Someone saved this term at the same moment; save again."))
         except TermWriteError as error:
             form.add_error(error.field, error.message)
         else:
@@ -119,13 +127,19 @@ def term_update_links(request, slug: str):
             term=term, old_slug=old_slug, author=request.user
         )
         count = len(results)
-        messages.success(request, f"Updated links on {count} term{'s' if count != 1 else ''}.")
+        updated = ngettext(
+            "Updated links on %(count)d term.", "Updated links on %(count)d terms.", count
+        )
+        messages.success(request, updated % {"count": count})
         if skipped:
             names = ", ".join(other.title for other in skipped)
             messages.warning(
                 request,
-                f"Not updated, because they were being edited at the same moment: {names}. "
-                "Their links still reach this term through the old address.",
+                _(
+                    "Not updated, because they were being edited at the same moment: %(names)s. "
+                    "Their links still reach this term through the old address."
+                )
+                % {"names": names},
             )
         return redirect(term)
     context = {"term": term, "old_slug": old_slug, "linking": selectors.term_backlinks(old_slug)}
@@ -140,7 +154,8 @@ def markdown_preview(request):
     the editor's script would otherwise paste into the preview.
     """
     if not can_edit_terms(request.user):
-        return HttpResponseForbidden('<p class="render-error">Log in again to see a preview.</p>')
+        refusal = _("Log in again to see a preview.")
+        return HttpResponseForbidden(format_html('<p class="render-error">{}</p>', refusal))
     # Limited per member, and a repeated identical preview is answered from the cache.
     return preview_response(request, request.POST.get("content", ""), preview_html)
 
@@ -181,7 +196,7 @@ def _submit_for_review(request, form: TermForm, term: Term):
         return editor_page(request, form, term)
     messages.info(
         request,
-        "Thank you! Your change waits for review: readers see it once a moderator accepts it.",
+        _("Thank you! Your change waits for review: readers see it once a moderator accepts it."),
     )
     return redirect(term)
 
@@ -225,8 +240,8 @@ def after_save(
     request,
     result: services.SaveResult,
     *,
-    saved: str = "Saved.",
-    unchanged: str = "No changes: nothing was saved.",
+    saved: str = gettext_lazy("Saved."),
+    unchanged: str = gettext_lazy("No changes: nothing was saved."),
 ):
     term = result.term
     if not result.changed:
@@ -234,11 +249,15 @@ def after_save(
     elif result.merged:
         messages.success(
             request,
-            f"{saved} Someone else saved “{term.title}” while you were editing; your changes "
-            f"were merged with theirs as revision {term.revision_number}.",
+            _(
+                "%(saved)s Someone else saved “%(title)s” while you were editing; your changes "
+                "were merged with theirs as revision %(number)s."
+            )
+            % {"saved": saved, "title": term.title, "number": term.revision_number},
         )
     else:
-        messages.success(request, f"{saved} This is now revision {term.revision_number}.")
+        now = _("%(saved)s This is now revision %(number)s.")
+        messages.success(request, now % {"saved": saved, "number": term.revision_number})
     old_slug = result.renamed_from
     if old_slug and selectors.term_backlinks(old_slug).exists():
         query = urlencode({"from": old_slug})

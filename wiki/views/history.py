@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from moderation.policy import can_edit_term, rate_limited
 
@@ -47,16 +48,15 @@ def term_diff(request, slug: str):
     term = term_at(slug)
     form = RevisionCompareForm(request.GET)
     if not form.is_valid():
-        message = "Choose two revisions to compare, by number: ?from=1&to=2."
+        message = _("Choose two revisions to compare, by number: ?from=1&to=2.")
         return _diff_error(request, term, message, status=400)
     numbers = (form.cleaned_data["from_number"], form.cleaned_data["to_number"])
     revisions = selectors.revisions_by_number(term, numbers)
     for number in numbers:
         if number not in revisions:
-            message = (
-                f"“{term.title}” has no revision {number}; "
-                f"its revisions are numbered 1 to {term.revision_number}."
-            )
+            message = _(
+                "“%(title)s” has no revision %(number)s; its revisions are numbered 1 to %(last)s."
+            ) % {"title": term.title, "number": number, "last": term.revision_number}
             return _diff_error(request, term, message, status=404)
     old, new = (revisions[n] for n in numbers)
     context = {
@@ -93,8 +93,9 @@ def term_revert(request, slug: str, number: int):
     return after_save(
         request,
         result,
-        saved=f"Reverted to revision {number}.",
-        unchanged=f"Revision {number} is the same as the current version; nothing to revert.",
+        saved=_("Reverted to revision %(number)s.") % {"number": number},
+        unchanged=_("Revision %(number)s is the same as the current version; nothing to revert.")
+        % {"number": number},
     )
 
 
@@ -104,8 +105,11 @@ def _revert_refused(request, term: Term, number: int, conflict: EditConflict):
     current = conflict.term.revision_number
     messages.warning(
         request,
-        f"“{term.title}” has changed since you opened revision {number}: it is now at "
-        f"revision {current}. Here is how they differ; revert again if you still want to.",
+        _(
+            "“%(title)s” has changed since you opened revision %(number)s: it is now at "
+            "revision %(current)s. Here is how they differ; revert again if you still want to."
+        )
+        % {"title": term.title, "number": number, "current": current},
     )
     revisions = selectors.revisions_by_number(term, (current, number))
     context = {
