@@ -242,3 +242,27 @@ class RevisionCompareForm(forms.Form):
 
     def __init__(self, params) -> None:
         super().__init__({"from_number": params.get("from"), "to_number": params.get("to")})
+
+
+class PathForm(forms.Form):
+    """``/paths/?from=A&to=B``: two terms, by title or slug. Checked only once both are
+    given; with one, the form is shown again with it filled in."""
+
+    start = forms.CharField(label=_("From"), max_length=200)
+    goal = forms.CharField(label=_("To"), max_length=200)
+
+    def __init__(self, params) -> None:
+        values = {"start": params.get("from", ""), "goal": params.get("to", "")}
+        complete = all(str(value).strip() for value in values.values())
+        super().__init__(values if complete else None, initial=values, auto_id="path-%s")
+
+
+class MapForm(forms.Form):
+    """What ``/map/`` draws: one term's neighbourhood, or one category's or tag's terms."""
+
+    term = forms.CharField(label=_("Centre on a term"), required=False, max_length=200)
+    category = forms.CharField(label=_("Category"), required=False, max_length=200)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=200)
+
+    def __init__(self, params) -> None:
+        super().__init__({name: params.get(name, "") for name in ("term", "category", "tag")})

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import browse, edit, export, history, members
+from .views import browse, edit, export, history, members, navigation
 
 app_name = "wiki"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("terms/new/", edit.term_create, name="term_create"),
     path("terms/<uslug:slug>/", browse.term_detail, name="term_detail"),
     path("terms/<uslug:slug>/edit/", edit.term_edit, name="term_edit"),
+    path("terms/<uslug:slug>/card.json", navigation.term_card, name="term_card"),
     path("terms/<uslug:slug>/history/", history.term_history, name="term_history"),
     path("terms/<uslug:slug>/markdown/", export.term_download, name="term_download"),
     path("terms/<uslug:slug>/diff/", history.term_diff, name="term_diff"),
@@ -45,5 +46,8 @@ urlpatterns = [
     # Tag slugs keep non-ASCII letters (django-taggit slugifies with allow_unicode).
     path("tags/<str:slug>/", browse.tag_detail, name="tag_detail"),
     path("wanted/", browse.wanted, name="wanted"),
+    path("map/", navigation.term_map, name="term_map"),
+    path("map/data.json", navigation.map_data, name="map_data"),
+    path("paths/", navigation.term_path, name="term_path"),
     path("members/<str:username>/", members.member_detail, name="member_detail"),
 ]

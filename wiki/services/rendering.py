@@ -41,6 +41,8 @@ PAGE_IDS = frozenset(
         "toc-title",
         "related-title",
         "backlinks-title",
+        "path-title",
+        "hovercard",
         "discussion",
         "discussion-title",
         "header-q",

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from taggit.models import Tag
 
-from .. import selectors
+from .. import navigation, selectors
 from ..forms import TermFilterForm
 from ..models import Category, Link, Term
 
@@ -49,8 +49,10 @@ def term_detail(request, slug: str):
         return _missing_term(request, slug)
     context = {
         "term": term,
-        "related": selectors.term_related(term),
-        "backlinks": selectors.term_page_backlinks(term),
+        "related": connections.related,
+        "backlinks": connections.linked_from,
+        "connections": connections,
+    connections = navigation.term_connections(term)
     }
     return render(request, "wiki/term_detail.html", context)
 
