@@ -47,8 +47,6 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int]]] = {
     "markdownx_markdownify": ("/markdownx/markdownify/", POST_ONLY),
     # The language switcher: a GET changes nothing and goes back (the choice is a POST).
     "set_language": ("/i18n/setlang/", REDIRECT),
-    # The language switcher: a GET changes nothing and goes back (the choice is a POST).
-    "set_language": ("/i18n/setlang/", REDIRECT),
     # accounts
     "accounts:signup": ("/signup/", ANONYMOUS_ONLY),
     "accounts:login": ("/login/", ANONYMOUS_ONLY),
