@@ -365,3 +365,13 @@ def test_the_password_reset_mail_is_in_the_readers_language(
     (message,) = mail.outbox
     assert message.subject == f"Réinitialisez votre mot de passe {settings.SITE_NAME}"
     assert message.body.startswith("Bonjour alice,")
+
+
+@pytest.mark.django_db
+def test_the_apis_human_messages_follow_accept_language_and_its_codes_do_not(client):
+    english = client.get("/api/v1/terms/nowhere/")
+    french = client.get("/api/v1/terms/nowhere/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert english.status_code == french.status_code == 404
+    assert english.json()["message"] == "No term has the address 'nowhere'."
+    assert french.json()["message"] == "Aucun terme n’a l’adresse 'nowhere'."
+    assert english.json()["code"] == french.json()["code"]
