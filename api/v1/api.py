@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.parser import Parser
 
@@ -34,10 +35,11 @@ class JsonObjectParser(Parser):
         try:
             data = json.loads(request.body)
         except ValueError as error:  # not JSON, or not UTF-8
-            raise errors.ApiError(400, "The body is not valid JSON.") from error
+            raise errors.ApiError(400, _("The body is not valid JSON.")) from error
         if not isinstance(data, dict):
             detail = [{"field": "body", "message": "must be a JSON object"}]
-            raise errors.ApiError(422, "The body must be a JSON object.", extra={"errors": detail})
+            message = _("The body must be a JSON object.")
+            raise errors.ApiError(422, message, extra={"errors": detail})
         return data
 
 

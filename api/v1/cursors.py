@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import binascii
 
+from django.utils.translation import gettext as _
+
 from .errors import ApiError
 
 MAX_CURSOR_CHARS = 600
@@ -23,12 +25,12 @@ def decode(kind: str, cursor: str | None) -> str | None:
         if len(cursor) > MAX_CURSOR_CHARS:
             raise ValueError
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, key = raw.partition(":")
+        prefix, _colon, key = raw.partition(":")
         if prefix != kind or not key or "\x00" in key:
             raise ValueError
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise ApiError(
-            400, "This cursor was not made by this list.", code="invalid_cursor"
+            400, _("This cursor was not made by this list."), code="invalid_cursor"
         ) from None
     return key
 
@@ -39,6 +41,6 @@ def decode_int(kind: str, cursor: str | None) -> int | None:
         return None
     if not key.isascii() or not key.isdigit() or len(key) > 18:
         raise ApiError(
-            400, "This cursor was not made by this list.", code="invalid_cursor"
+            400, _("This cursor was not made by this list."), code="invalid_cursor"
         ) from None
     return int(key)

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import DataError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -97,12 +98,15 @@ def install(api: NinjaAPI) -> None:
             for e in exc.errors
         ]
         where = ", ".join(e["field"] for e in errors[:5])
-        message = f"The request is not valid ({where})." if where else "The request is not valid."
+        if where:
+            message = _("The request is not valid (%(where)s).") % {"where": where}
+        else:
+            message = _("The request is not valid.")
         return answer(request, ApiError(422, message, extra={"errors": errors}))
 
     @api.exception_handler(AuthenticationError)
     def unauthorized(request, exc: AuthenticationError):
-        message = (
+        message = _(
             "Send a personal API token as 'Authorization: Bearer <token>'; members make "
             "them on their profile page."
         )
@@ -114,11 +118,11 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request, exc: Http404):
-        return answer(request, ApiError(404, str(exc) or "Not found."))
+        return answer(request, ApiError(404, str(exc) or _("Not found.")))
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc: PermissionDenied):
-        return answer(request, ApiError(403, str(exc) or "You may not do this."))
+        return answer(request, ApiError(403, str(exc) or _("You may not do this.")))
 
     @api.exception_handler(WikiError)
     def refused(request, exc: WikiError):
@@ -130,21 +134,21 @@ def install(api: NinjaAPI) -> None:
     def suspicious(request, exc: SuspiciousOperation):
         too_big = type(exc).__name__ in {"RequestDataTooBig", "TooManyFieldsSent"}
         status = 413 if too_big else 400
-        return answer(request, ApiError(status, "The request could not be read."))
+        return answer(request, ApiError(status, _("The request could not be read.")))
 
     @api.exception_handler(DataError)
     def data_error(request, exc: DataError):
         logger.warning("A value was refused by the database: %s", exc)
-        return answer(request, ApiError(400, "A value in the request cannot be stored."))
+        return answer(request, ApiError(400, _("A value in the request cannot be stored.")))
 
     @api.exception_handler(OperationalError)
     def busy(request, exc: OperationalError):
         logger.warning("The database was busy: %s", exc)
-        message = "The wiki is busy; try again in a moment."
+        message = _("The wiki is busy; try again in a moment.")
         return answer(request, ApiError(503, message, headers={"Retry-After": "1"}))
 
     @api.exception_handler(Exception)
     def bug(request, exc: Exception):
         logger.exception("API error on %s %s", request.method, request.path)
-        body = error_body("server_error", "Something went wrong on our side; it is logged.")
+        body = error_body("server_error", _("Something went wrong on our side; it is logged."))
         return api.create_response(request, body, status=500)

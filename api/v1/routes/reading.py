@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from ninja import Field as F
 from ninja import Path, Query, Schema
 
@@ -218,11 +219,11 @@ def _term(slug: str, url_name: str, **kwargs) -> Term:
         return term
     moved = wiki.term_redirect_target(slug)
     if moved is None:
-        raise Http404(f"No term has the address {slug!r}.")
+        raise Http404(_("No term has the address %(slug)s.") % {"slug": repr(slug)})
     location = reverse(f"api-v1:{url_name}", kwargs={"slug": moved.slug, **kwargs})
     raise ApiError(
         301,
-        f"This term is now at {moved.slug!r}.",
+        _("This term is now at %(slug)s.") % {"slug": repr(moved.slug)},
         code="moved",
         extra={"location": location},
         headers={"Location": location},

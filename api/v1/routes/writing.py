@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from ninja import Status
 
 from discussion.exceptions import DiscussionError
@@ -94,7 +95,7 @@ def term_update(request, slug: s.Slug, payload: s.TermPatchIn, response: HttpRes
     except MergeConflict as conflict:
         raise _conflict(conflict) from conflict
     except EditConflict as conflict:
-        message = "Someone saved this term at the same moment; send the change again."
+        message = _("Someone saved this term at the same moment; send the change again.")
         raise ApiError(
             409, message, code="edit_conflict", extra=_versions(conflict, data)
         ) from None
@@ -119,8 +120,8 @@ def comment_add(request, slug: s.Slug, payload: s.CommentIn):
         if parent is None:
             raise ApiError(
                 422,
-                "The comment to reply to is not on this term.",
-                extra={"errors": [{"field": "parent", "message": "not on this term"}]},
+                _("The comment to reply to is not on this term."),
+                extra={"errors": [{"field": "parent", "message": _("not on this term")}]},
             )
     try:
         comment = comment_create(term=term, author=request.user, body=payload.body, parent=parent)
@@ -133,7 +134,7 @@ def comment_add(request, slug: s.Slug, payload: s.CommentIn):
 
 def _allow(decision) -> None:
     if not decision:
-        raise ApiError(403, decision.reason or "You may not do this.")
+        raise ApiError(403, decision.reason or _("You may not do this."))
 
 
 def _limit(request, action: str) -> None:
@@ -147,7 +148,7 @@ def _term(slug: str) -> Term:
     saves a change to a renamed term)."""
     term = term_for_page(slug) or term_redirect_target(slug)
     if term is None:
-        raise ApiError(404, f"No term has the address {slug!r}.")
+        raise ApiError(404, _("No term has the address %(slug)s.") % {"slug": repr(slug)})
     return term
 
 
@@ -157,17 +158,19 @@ def _base_number(request, in_body: int | None) -> int:
     if header and in_header is None:
         raise ApiError(
             412,
-            'If-Match must be this term\'s ETag ("r<revision>-...") as a GET sent it.',
+            _('If-Match must be this term\'s ETag ("r<revision>-...") as a GET sent it.'),
             code="unknown_base_revision",
         )
     if in_header is not None and in_body is not None and in_header != in_body:
-        raise ApiError(400, "If-Match and base_revision name different revisions.")
+        raise ApiError(400, _("If-Match and base_revision name different revisions."))
     number = in_body if in_body is not None else in_header
     if number is None:
         raise ApiError(
             428,
-            "Say which revision this change starts from: send the term's ETag in If-Match, "
-            "or base_revision in the body.",
+            _(
+                "Say which revision this change starts from: send the term's ETag in If-Match, "
+                "or base_revision in the body."
+            ),
         )
     return number
 
@@ -211,10 +214,16 @@ def _conflict(conflict: MergeConflict) -> ApiError:
         fields.append("body")
     return ApiError(
         409,
-        f"Someone saved revision {conflict.theirs.number} since revision "
-        f"{conflict.base.number}, and both changed the same places ({', '.join(fields)}). "
-        "Nothing was saved: merge the two versions and send the result with "
-        f"base_revision {conflict.theirs.number}.",
+        _(
+            "Someone saved revision %(theirs)s since revision %(base)s, and both changed the "
+            "same places (%(fields)s). Nothing was saved: merge the two versions and send the "
+            "result with base_revision %(theirs)s."
+        )
+        % {
+            "theirs": conflict.theirs.number,
+            "base": conflict.base.number,
+            "fields": ", ".join(fields),
+        },
         code="edit_conflict",
         extra={
             "base_revision": conflict.base.number,
