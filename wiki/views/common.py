@@ -8,7 +8,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import resolve, reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext
 
 from .. import selectors
 from ..exceptions import TermMoved
@@ -43,6 +43,6 @@ def follows_renames(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapper
 
 
-def require(allowed: bool, message: str = gettext_lazy("You may not change this term.")) -> None:
+def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
-        raise PermissionDenied(message)
+        raise PermissionDenied(message or gettext("You may not change this term."))

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
@@ -240,12 +240,13 @@ def after_save(
     request,
     result: services.SaveResult,
     *,
-    saved: str = gettext_lazy("Saved."),
-    unchanged: str = gettext_lazy("No changes: nothing was saved."),
+    saved: str = "",
+    unchanged: str = "",
 ):
     term = result.term
+    saved = saved or _("Saved.")
     if not result.changed:
-        messages.info(request, unchanged)
+        messages.info(request, unchanged or _("No changes: nothing was saved."))
     elif result.merged:
         messages.success(
             request,
