@@ -73,32 +73,21 @@ def term_update(request, slug: s.Slug, payload: s.TermPatchIn, response: HttpRes
     decision = edit_decision(request.user, term)
     _allow(decision)
     _limit(request, "edit")
-    try:
-        base = revision_or_error(term, base_number)
-    except TermWriteError as error:
-        raise ApiError(412, str(error), code="unknown_base_revision") from error
     changes = payload.model_dump(exclude={"base_revision", "summary"}, exclude_none=True)
-    data = _data({**_fields(TermData.of(base)), **changes})
+    data = _data({**_fields(_base_content(term, base_number)), **changes})
+    edit = {"term": term, "data": data, "author": request.user, "summary": payload.summary}
     if decision.pending:
-        submit = import_string(settings.WIKI_SUBMIT_FOR_REVIEW)
-        pending = submit(
-            term=term, data=data, author=request.user, summary=payload.summary,
-            base_number=base_number,
-        )  # fmt: skip
-        return Status(202, {"code": "pending_review", "message": decision.reason,
-                            "pending_id": pending.pk})  # fmt: skip
+        pending = import_string(settings.WIKI_SUBMIT_FOR_REVIEW)(**edit, base_number=base_number)
+        body = {"code": "pending_review", "message": decision.reason, "pending_id": pending.pk}
+        return Status(202, body)
     try:
-        result = services.term_update(
-            term=term, data=data, author=request.user, summary=payload.summary,
-            base_number=base_number,
-        )  # fmt: skip
+        result = services.term_update(**edit, base_number=base_number)
     except MergeConflict as conflict:
         raise _conflict(conflict) from conflict
     except EditConflict as conflict:
         message = _("Someone saved this term at the same moment; send the change again.")
-        raise ApiError(
-            409, message, code="edit_conflict", extra=_versions(conflict, data)
-        ) from None
+        extra = _versions(conflict, data)
+        raise ApiError(409, message, code="edit_conflict", extra=extra) from None
     return _saved(result, response)
 
 
@@ -173,6 +162,14 @@ def _base_number(request, in_body: int | None) -> int:
             ),
         )
     return number
+
+
+def _base_content(term: Term, number: int) -> TermData:
+    """The content of the revision the change starts from; one the term lacks is a 412."""
+    try:
+        return TermData.of(revision_or_error(term, number))
+    except TermWriteError as error:
+        raise ApiError(412, str(error), code="unknown_base_revision") from error
 
 
 def _data(values: dict) -> TermData:
