@@ -124,16 +124,28 @@ _SCHEME_CHAR_RE = re.compile(r"[a-z0-9.+-]", re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s")
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a refusal's words for translation (``makemessages`` finds them by this name).
+    The renderer knows nothing of Django: its caller translates ``RenderError.template``
+    and fills in ``RenderError.params`` (``wiki.services.rendering.refusal``)."""
+    return message
+
+
 class RenderError(ValueError):
     """The text cannot be rendered; the message says why, in words for the author.
 
     ``reason`` names the limit, for code and tests: ``"budget"`` (too much markup),
     ``"clock"`` (the backstop), ``"size"``, ``"nesting"``, ``"table"``, ``"links"``, or
-    ``"other"`` when raised elsewhere.
+    ``"other"`` when raised elsewhere. The message is ``template % params`` (in English);
+    the template is what a caller translates.
     """
 
-    def __init__(self, message: str, *, reason: str = "other") -> None:
-        super().__init__(message)
+    def __init__(
+        self, template: str, *, reason: str = "other", params: dict[str, Any] | None = None
+    ) -> None:
+        self.template = template
+        self.params = params or {}
+        super().__init__(template % self.params if self.params else template)
         self.reason = reason
 
 
@@ -141,12 +153,13 @@ def check_body_size(text: str) -> None:
     """Refuse a body over ``MAX_BODY_BYTES``, counted as stored (lone surrogates included)."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BODY_BYTES:
-        raise RenderError(f"Body is {_megabytes(size)}; the limit is 1 MB.", reason="size")
-
-
-def _megabytes(size: int) -> str:
-    shown = f"{size / 1_000_000:.1f}"
-    return f"{size:,} bytes" if shown == "1.0" else f"{shown} MB"
+        shown = f"{size / 1_000_000:.1f}"
+        if shown == "1.0":  # "1.0 MB" would read as within the limit
+            template = gettext_noop("Body is %(size)s bytes; the limit is 1 MB.")
+            shown = f"{size:,}"
+        else:
+            template = gettext_noop("Body is %(size)s MB; the limit is 1 MB.")
+        raise RenderError(template, reason="size", params={"size": shown})
 
 
 def start_meter() -> dict[str, Any]:
@@ -162,15 +175,20 @@ def _charge(env: EnvType, steps: int) -> None:
     env["steps_left"] -= steps
     if env["steps_left"] < 0:
         raise RenderError(
-            "Body has too much markup to render as one page (paragraphs, list items, links, "
-            "emphasis marks, table cells and so on). Split it into several terms.",
+            gettext_noop(
+                "Body has too much markup to render as one page (paragraphs, list items, "
+                "links, emphasis marks, table cells and so on). Split it into several terms."
+            ),
             reason="budget",
         )
     if time.monotonic() > env["deadline"]:
         raise RenderError(
-            f"Body took more than {MAX_PARSE_SECONDS} seconds to render. "
-            "Split it into several terms or simplify its formatting.",
+            gettext_noop(
+                "Body took more than %(seconds)s seconds to render. "
+                "Split it into several terms or simplify its formatting."
+            ),
             reason="clock",
+            params={"seconds": MAX_PARSE_SECONDS},
         )
 
 
@@ -297,7 +315,8 @@ def block_step(state: StateBlock, start_line: int, end_line: int, silent: bool) 
     _charge(env, steps)
     env["block_tokens"] = tokens
     if state.level > MAX_BLOCK_LEVEL:
-        raise RenderError(_nesting_message(state.tokens, start_line), reason="nesting")
+        template, params = _nesting_message(state.tokens, start_line)
+        raise RenderError(template, reason="nesting", params=params)
     if not silent and start_line + 1 < end_line:
         _check_table_width(state, start_line + 1)
     return False
@@ -316,13 +335,16 @@ def _check_table_width(state: StateBlock, line: int) -> None:
     columns = pipes + 1 - row.startswith("|") - row.endswith("|")
     if columns > MAX_TABLE_COLUMNS:
         raise RenderError(
-            f"Tables may have at most {MAX_TABLE_COLUMNS} columns; the one at line {line} "
-            f"has {columns}.",
+            gettext_noop(
+                "Tables may have at most %(most)s columns; the one at line %(line)s has "
+                "%(columns)s."
+            ),
             reason="table",
+            params={"most": MAX_TABLE_COLUMNS, "line": line, "columns": columns},
         )
 
 
-def _nesting_message(tokens: Sequence[Token], line: int) -> str:
+def _nesting_message(tokens: Sequence[Token], line: int) -> tuple[str, dict[str, Any]]:
     lists = quotes = 0
     for token in tokens:
         if token.type in {"bullet_list_open", "ordered_list_open"}:
@@ -333,9 +355,15 @@ def _nesting_message(tokens: Sequence[Token], line: int) -> str:
             quotes += 1
         elif token.type == "blockquote_close":
             quotes -= 1
-    where = f"(line {line + 1})"
     if lists and not quotes:
-        return f"Lists nested more than {lists - 1} levels deep are not allowed {where}."
+        template = gettext_noop(
+            "Lists nested more than %(depth)s levels deep are not allowed (line %(line)s)."
+        )
+        return template, {"depth": lists - 1, "line": line + 1}
     if quotes and not lists:
-        return f"Block quotes nested more than {quotes - 1} levels deep are not allowed {where}."
-    return f"Lists, quotes and footnotes are nested too deeply {where}."
+        template = gettext_noop(
+            "Block quotes nested more than %(depth)s levels deep are not allowed (line %(line)s)."
+        )
+        return template, {"depth": quotes - 1, "line": line + 1}
+    template = gettext_noop("Lists, quotes and footnotes are nested too deeply (line %(line)s).")
+    return template, {"line": line + 1}

@@ -79,9 +79,12 @@ def finish(state: StateCore) -> None:
                     found_wikilinks[child.meta["slug"]] = None
             if len(found_wikilinks) > limits.MAX_WIKILINK_TARGETS:
                 raise limits.RenderError(
-                    f"Body links to more than {limits.MAX_WIKILINK_TARGETS:,} different terms; "
-                    "split it into several terms.",
+                    limits.gettext_noop(
+                        "Body links to more than %(most)s different terms; "
+                        "split it into several terms."
+                    ),
                     reason="links",
+                    params={"most": f"{limits.MAX_WIKILINK_TARGETS:,}"},
                 )
         elif token.type == "heading_open":
             if token.tag == "h1":

@@ -25,8 +25,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.html import escape
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from . import policy
 from .conf import setting
@@ -192,7 +192,7 @@ def preview_response(
     """The editor's preview of ``content``: from the cache when the same text was previewed
     lately (by anyone), else rendered within the member's preview limit."""
     digest = hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
-    cache_key = f"preview:{digest}"
+    cache_key = f"preview:{get_language()}:{digest}"  # a refusal is in the reader's language
     html = cache.get(cache_key)
     if html is None:
         refusal = check_request(request, "preview")

@@ -43,6 +43,16 @@ ALLOWED = frozenset(
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language():
+    """A request answered in French leaves French active in this thread (LocaleMiddleware
+    does not undo it); later tests expect the default."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 def template_files() -> list[Path]:
     roots = [ROOT / "templates"]
     roots += [p for p in ROOT.glob("*/templates") if ".venv" not in p.parts]
@@ -375,3 +385,22 @@ def test_the_apis_human_messages_follow_accept_language_and_its_codes_do_not(cli
     assert english.json()["message"] == "No term has the address 'nowhere'."
     assert french.json()["message"] == "Aucun terme n’a l’adresse 'nowhere'."
     assert english.json()["code"] == french.json()["code"]
+
+
+@pytest.mark.django_db
+def test_the_renderers_refusals_reach_the_author_translated():
+    """The renderer (``markup``, no Django) says why in English; the wiki translates it."""
+    from django.utils import translation
+
+    from wiki.exceptions import TermWriteError
+    from wiki.services.rendering import preview_html, render_body
+
+    deep = "> " * 60 + "too deep"
+    with pytest.raises(TermWriteError) as english:
+        render_body(deep)
+    assert str(english.value).startswith("Block quotes nested more than")
+    with translation.override("fr"), pytest.raises(TermWriteError) as french:
+        render_body(deep)
+    assert str(french.value).startswith("Les citations imbriquées sur plus de")
+    with translation.override("fr"):
+        assert preview_html(deep).startswith('<p class="render-error">Les citations')

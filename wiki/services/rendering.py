@@ -19,6 +19,8 @@ from urllib.parse import urlencode
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 import markup
 from markup import RENDERER_VERSION, Rendered, RenderError, Resolver
@@ -78,12 +80,18 @@ def body_resolver(*, slug: str = "", autolink: bool = False) -> Resolver:
     return replace(resolver(), glossary=current_glossary(), own_slug=slug)
 
 
+def refusal(exc: RenderError) -> str:
+    """Why the renderer refused, in the reader's language (the renderer speaks English)."""
+    template = gettext(exc.template)
+    return template % exc.params if exc.params else template
+
+
 def render_body(body: str, *, slug: str = "", autolink: bool = False) -> Rendered:
     """The body of the term at ``slug``; ``autolink``: the term's own flag (``TermData``)."""
     try:
         return markup.render(body, resolve=body_resolver(slug=slug, autolink=autolink))
     except RenderError as exc:
-        raise TermWriteError(str(exc), field="body") from exc
+        raise TermWriteError(refusal(exc), field="body") from exc
 
 
 def render_comment_html(text: str, *, field: str = "body") -> str:
@@ -91,12 +99,16 @@ def render_comment_html(text: str, *, field: str = "body") -> str:
     try:
         return markup.render_comment(text, resolve=resolver()).html
     except RenderError as exc:
-        raise TermWriteError(str(exc), field=field) from exc
+        raise TermWriteError(refusal(exc), field=field) from exc
 
 
 def preview_html(text: str, *, slug: str = "", autolink: bool = False) -> str:
-    """The editor's preview: the same rendering as the term page, or the refusal."""
-    return markup.preview(text, resolve=body_resolver(slug=slug, autolink=autolink))
+    """The editor's preview: the same rendering as the term page, or the refusal (what
+    ``markup.preview`` does, with the refusal translated)."""
+    try:
+        return markup.render(text, resolve=body_resolver(slug=slug, autolink=autolink)).html
+    except RenderError as exc:
+        return format_html('<p class="render-error">{}</p>', refusal(exc))
 
 
 def term_rerender(term: Term) -> bool:
