@@ -38,9 +38,10 @@ import hashlib
 import logging
 import re
 import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache as default_cache
@@ -58,6 +59,8 @@ logger = logging.getLogger("commonplace.pagecache")
 GENERATION_KEY = "pagecache:generation"
 PAGE_KEY_PREFIX = "pagecache:page:"
 VERSION = 1  # bump when the stored entry's shape changes
+MEMO_SECONDS = 3600  # a per-generation value is dropped at the latest after this
+T = TypeVar("T")
 
 # Tables whose writes change nothing a page shows to anyone who is not logged in.
 QUIET_TABLES = frozenset(
@@ -149,6 +152,31 @@ def install(sender: Any = None, *, connection: Any, **kwargs: Any) -> None:
     """``connection_created`` receiver: watch every connection of every process."""
     if watch_writes not in connection.execute_wrappers:
         connection.execute_wrappers.append(watch_writes)
+
+
+def per_generation(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept until the content generation moves on (at once without the cache).
+
+    For figures that read a whole table by nature (how many terms, the wanted list): they
+    are then worked out once per write, not once per request, and are never out of date.
+    """
+    if not enabled():
+        return compute()
+    key = f"pagecache:memo:{build_version()}:{name}"
+    try:
+        current = generation()  # read before computing, as for a page
+        found = default_cache.get(key)
+    except Exception:
+        logger.exception("Page cache unavailable; computing %s.", name)
+        return compute()
+    if found is not None and found[0] == current:
+        return found[1]
+    value = compute()
+    try:
+        default_cache.set(key, (current, value), timeout=MEMO_SECONDS)
+    except Exception:
+        logger.exception("Could not keep %s in the cache.", name)
+    return value
 
 
 # The middleware.

@@ -67,9 +67,11 @@ def term_discussion(
         .order_by("created_at", "pk")
         .values("pk")[start : start + COMMENTS_PER_PAGE]
     )
+    # term=term says nothing new (a thread never leaves its term) but gives both databases an
+    # index to start from: "id IN (...) OR root_id IN (...)" alone read every comment.
     comments = (
         Comment.objects.for_thread()
-        .filter(Q(pk__in=roots) | Q(root_id__in=roots))
+        .filter(Q(pk__in=roots) | Q(root_id__in=roots), term=term)
         .order_by("created_at", "pk")
     )
     discussion = Discussion(

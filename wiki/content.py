@@ -63,6 +63,12 @@ def clean_line(value: str) -> str:
     return " ".join(unicodedata.normalize("NFC", str(value).replace("\x00", "")).split())
 
 
+def initial_of(title: str) -> str:
+    """The A-Z index's letter for a title: its first letter A-Z (either case), else "#"."""
+    first = title[:1].upper()  # "ﬃ".upper() is "FFI": one letter only
+    return first if len(first) == 1 and "A" <= first <= "Z" else "#"
+
+
 def tag_key(tag: str) -> str:
     """When two tags are the same tag (TAGGIT_CASE_INSENSITIVE)."""
     return clean_line(tag).casefold()

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+
+from .content import initial_of
 
 
 class Difficulty(models.TextChoices):
@@ -58,9 +60,8 @@ class TermQuerySet(models.QuerySet):
         ).prefetch_related("tags")
 
     def starting_with(self, letter: str) -> TermQuerySet:
-        if letter == "#":
-            return self.exclude(title__regex=r"^[A-Za-z]")
-        return self.filter(title__istartswith=letter)
+        """Titles under ``letter`` of the A-Z index ("#": not a letter A-Z), by index."""
+        return self.filter(initial=letter)
 
     def filtered(self, *, category: str = "", tag: str = "", difficulty: str = "") -> TermQuerySet:
         qs = self
@@ -73,10 +74,10 @@ class TermQuerySet(models.QuerySet):
         return qs
 
     def linking_to(self, slug: str) -> TermQuerySet:
-        """Terms with a link (inline or related) to ``slug``: the backlinks."""
-        return self.filter(
-            Exists(Link.objects.filter(source=OuterRef("pk"), target_slug=slug))
-        ).order_by("title")
+        """Terms with a link (inline or related) to ``slug``: the backlinks, from the link
+        table's index on the target (see ``linking_to_term``)."""
+        sources = Link.objects.filter(target_slug=slug).values("source_id")
+        return self.filter(pk__in=sources).order_by("title")
 
     def linking_to_term(self, term: Term) -> TermQuerySet:
         """Backlinks of ``term``: links to its slug or to any slug it was renamed from.
@@ -106,6 +107,9 @@ class Term(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, allow_unicode=True, unique=True)
+    # The title's letter in the A-Z index (``content.initial_of``), set with the title by the
+    # write path, so a letter's page is an index range rather than a scan of every title.
+    initial = models.CharField(max_length=1, default="#", editable=False)
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="terms"
     )
@@ -136,6 +140,9 @@ class Term(models.Model):
         indexes = [
             models.Index(fields=["-updated_at"], name="term_updated_idx"),
             models.Index(fields=["difficulty"], name="term_difficulty_idx"),
+            # The A-Z index: a page of titles in order, of all or of one letter.
+            models.Index(fields=["title"], name="term_title_idx"),
+            models.Index(fields=["initial", "title"], name="term_initial_title_idx"),
         ]
 
     def __str__(self) -> str:
@@ -146,8 +153,7 @@ class Term(models.Model):
 
     @property
     def first_letter(self) -> str:
-        first = self.title[:1].upper()
-        return first if "A" <= first <= "Z" else "#"
+        return initial_of(self.title)
 
 
 class RevisionQuerySet(models.QuerySet):
@@ -274,7 +280,9 @@ class Link(models.Model):
     """
 
     source = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="links")
-    target_slug = models.SlugField(max_length=200, allow_unicode=True)
+    # No index of its own: ``link_target_idx`` (target_slug, kind) serves every lookup by
+    # target, and a second one only cost every save (and the bulk import) its upkeep.
+    target_slug = models.SlugField(max_length=200, allow_unicode=True, db_index=False)
     kind = models.CharField(max_length=10, choices=LinkKind.choices)
     position = models.PositiveIntegerField(default=0)
 

@@ -7,9 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Length, Substr, Upper
+from django.db.models.functions import Length
 from taggit.models import Tag, TaggedItem
+
+from config.pagecache import per_generation
 
 from .models import Category, Difficulty, Link, LinkKind, Revision, SlugRedirect, Term
 
@@ -165,6 +169,12 @@ def categories_with_counts() -> QuerySet[Category]:
     return Category.objects.annotate(n_terms=Count("terms")).filter(n_terms__gt=0)
 
 
+def categories_in_use() -> list[Category]:
+    """``categories_with_counts`` for the home and category pages: a count over every term,
+    so worked out once per content generation (see ``wiki_counts``)."""
+    return per_generation("categories_in_use", lambda: list(categories_with_counts()))
+
+
 def tags_with_counts() -> QuerySet[Tag]:
     return (
         Tag.objects.annotate(n_terms=Count("taggit_taggeditem_items"))
@@ -201,20 +211,55 @@ def filter_choices() -> dict:
 
 
 def wiki_counts() -> dict[str, int]:
-    return {
-        "terms": Term.objects.count(),
-        "categories": Category.objects.filter(Q(terms__isnull=False)).distinct().count(),
-        "wanted": Link.objects.wanted().count(),
-    }
+    """The home page's figures. Counting reads a whole table, so they are worked out once
+    per content generation (after each write), not on every view."""
+
+    def count() -> dict[str, int]:
+        return {
+            "terms": term_count(),
+            "categories": Category.objects.filter(Q(terms__isnull=False)).distinct().count(),
+            "wanted": Link.objects.wanted().count(),
+        }
+
+    return per_generation("wiki_counts", count)
+
+
+def term_count() -> int:
+    """How many terms there are (once per content generation, see ``wiki_counts``)."""
+    return per_generation("term_count", Term.objects.count)
+
+
+LETTERS = (*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#")
 
 
 def index_letters() -> list[str]:
-    """Letters that at least one title starts with, plus '#' for the rest."""
-    initials = (
-        Term.objects.order_by()
-        .annotate(initial=Upper(Substr("title", 1, 1)))
-        .values_list("initial", flat=True)
-        .distinct()
-    )
-    firsts = {i if len(i) == 1 and "A" <= i <= "Z" else "#" for i in initials}
-    return sorted(firsts - {"#"}) + (["#"] if "#" in firsts else [])
+    """Letters that at least one title starts with, with '#' for the rest: one index probe
+    per letter (``Term.initial``), in one query, however many terms there are."""
+    table = connection.ops.quote_name(Term._meta.db_table)
+    probe = f"EXISTS(SELECT 1 FROM {table} WHERE initial = %s)"  # noqa: S608 (our table)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join([probe] * len(LETTERS)), LETTERS)
+        present = cursor.fetchone()
+    return [letter for letter, found in zip(LETTERS, present, strict=True) if found]
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (a figure kept per generation) instead of counting."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known_count
+
+
+def wanted_page(number, per_page: int):
+    """A page of the wanted list. The list groups every link, so its count and each page are
+    worked out once per content generation."""
+    wanted = Link.objects.wanted()
+    count = per_generation("wanted:count", wanted.count)
+    page = CountedPaginator(wanted, per_page, count=count).get_page(number)
+    page.object_list = per_generation(f"wanted:{page.number}", lambda: list(page.object_list))
+    return page

@@ -25,7 +25,7 @@ import markup
 from config.tasks import enqueue_on_commit
 from markup import RENDERER_VERSION, Rendered, RenderError
 
-from ..content import TermData
+from ..content import TermData, initial_of
 from ..models import Category, Link, LinkKind, Revision, SlugRedirect, Term
 from .categories import canonical_tags, category_for, category_slug, tags_for
 from .links import wanted_edges
@@ -140,8 +140,8 @@ def _write(rows: list[Row], canon: Canon, written: set[int]) -> None:
     new = [row for row in rows if row.item.term is None]
     updated = [row for row in rows if row.item.term is not None]
     Term.objects.bulk_create([row.term for row in new], batch_size=BATCH)
-    fields = ["title", "category", "difficulty", "body", "autolink", "body_html", "toc"]
-    fields.append("renderer_version")
+    fields = ["title", "initial", "category", "difficulty", "body", "autolink", "body_html"]
+    fields += ["toc", "renderer_version"]
     Term.objects.bulk_update(
         [row.term for row in updated], [*fields, "revision_number", "updated_at"], batch_size=BATCH
     )
@@ -185,6 +185,7 @@ def _project(row: Row, now) -> None:
     """The term's fields as ``revisions._project`` sets them."""
     term, data = row.term, row.data
     term.title, term.slug, term.category = data.title, row.item.result.slug, row.category
+    term.initial = initial_of(data.title)
     term.difficulty, term.body, term.autolink = data.difficulty, data.body, data.autolink
     term.body_html = row.rendered.html
     term.toc = [[h.level, h.id, h.text] for h in row.rendered.toc]

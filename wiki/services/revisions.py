@@ -28,7 +28,7 @@ from config.tasks import enqueue_on_commit
 from markup import RENDERER_VERSION, Rendered
 from search.indexing import index_term
 
-from ..content import TermData
+from ..content import TermData, initial_of
 from ..exceptions import EditConflict, MergeConflict, TermWriteError
 from ..merge import merge_term
 from ..models import Category, Revision, SlugRedirect, Term
@@ -298,6 +298,7 @@ def _project(
 ) -> None:
     """Make the term show ``revision``: its fields, tags, links, redirects and search entry."""
     term.title = data.title
+    term.initial = initial_of(data.title)
     term.slug = data.slug
     term.category = category
     term.difficulty = data.difficulty

@@ -9,7 +9,7 @@ from taggit.models import Tag
 
 from .. import navigation, selectors
 from ..forms import TermFilterForm
-from ..models import Category, Link, Term
+from ..models import Category, Term
 
 PAGE_SIZE = 100
 
@@ -17,7 +17,7 @@ PAGE_SIZE = 100
 def home(request):
     context = {
         "recent": selectors.recent_terms(10),
-        "categories": selectors.categories_with_counts(),
+        "categories": selectors.categories_in_use(),
         "counts": selectors.wiki_counts(),
     }
     return render(request, "wiki/home.html", context)
@@ -29,7 +29,11 @@ def term_list(request):
     terms = Term.objects.for_listing().filtered(**filters).order_by("title")
     if letter:
         terms = terms.starting_with(letter)
-    page = Paginator(terms, PAGE_SIZE).get_page(request.GET.get("page"))
+    if letter or any(filters.values()):
+        paginator = Paginator(terms, PAGE_SIZE)
+    else:  # all of them: counting every term once per write, not per view
+        paginator = selectors.CountedPaginator(terms, PAGE_SIZE, count=selectors.term_count())
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "page": page,
         "letter": letter,
@@ -47,19 +51,19 @@ def term_detail(request, slug: str):
     term = selectors.term_for_page(slug)
     if term is None:
         return _missing_term(request, slug)
+    connections = navigation.term_connections(term)
     context = {
         "term": term,
         "related": connections.related,
         "backlinks": connections.linked_from,
         "connections": connections,
-    connections = navigation.term_connections(term)
     }
     return render(request, "wiki/term_detail.html", context)
 
 
 def category_list(request):
     return render(
-        request, "wiki/category_list.html", {"categories": selectors.categories_with_counts()}
+        request, "wiki/category_list.html", {"categories": selectors.categories_in_use()}
     )
 
 
@@ -82,7 +86,7 @@ def tag_detail(request, slug: str):
 
 
 def wanted(request):
-    page = Paginator(Link.objects.wanted(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.wanted_page(request.GET.get("page"), PAGE_SIZE)
     for row in page:
         row["title"] = selectors.slug_to_title(row["target_slug"])
     return render(request, "wiki/wanted.html", {"page": page})
