@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, QuerySet
 from taggit.models import Tag
@@ -76,15 +77,20 @@ def revision_page(term: Term, *, cursor: str | None, limit: int) -> tuple[list, 
     return rows, cursors.encode("revision", rows[-1].number) if more else None
 
 
-def category_page(*, cursor: str | None, limit: int) -> tuple[list[Category], str | None]:
-    categories = wiki.categories_with_counts().order_by("slug")
+def category_page(*, cursor: str | None, limit: int) -> tuple[list[Any], str | None]:
+    categories = (
+        Category.objects.annotate(n_terms=Count("terms"))  # as wiki.categories_with_counts
+        .filter(n_terms__gt=0)
+        .order_by("slug")
+        .values("name", "slug", "description", "n_terms")
+    )
     after = cursors.decode("category", cursor)
     if after is not None:
         categories = categories.filter(slug__gt=after)
     rows = list(categories[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, cursors.encode("category", rows[-1].slug) if more else None
+    return rows, cursors.encode("category", rows[-1]["slug"]) if more else None
 
 
 def tag_page(*, cursor: str | None, limit: int) -> tuple[list[Tag], str | None]:

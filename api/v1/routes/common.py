@@ -12,7 +12,9 @@ MAX_LIMIT = 100
 def errors(*statuses: int) -> dict:
     """The documented error answers of an operation: ``statuses`` plus the ones any request
     can get (400 unreadable, 422 invalid parameters, 503 busy)."""
-    documented = {status: s.ErrorOut for status in (*statuses, 400, 422, 503)}
+    documented: dict[int, type[s.ErrorOut]] = {
+        status: s.ErrorOut for status in (*statuses, 400, 422, 503)
+    }
     if 409 in statuses:
         documented[409] = s.ConflictOut
     return documented

@@ -140,7 +140,12 @@ def category_list(request, page: Query[Page]):
     """Categories that some term uses, with how many."""
     categories, next_cursor = selectors.category_page(cursor=page.cursor, limit=page.limit)
     items = [
-        {"name": c.name, "slug": c.slug, "description": c.description, "term_count": c.n_terms}
+        {
+            "name": c["name"],
+            "slug": c["slug"],
+            "description": c["description"],
+            "term_count": c["n_terms"],
+        }
         for c in categories
     ]
     return {"items": items, "next_cursor": next_cursor}

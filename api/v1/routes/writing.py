@@ -4,6 +4,8 @@ and counts against the member's rate limits, as the site's forms do."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
@@ -31,7 +33,7 @@ from ..errors import ApiError
 from . import router
 from .common import errors
 
-WRITING = {"tags": ["Writing"], "auth": TokenAuth()}
+WRITING: dict[str, Any] = {"tags": ["Writing"], "auth": TokenAuth()}
 
 WRITE_ERRORS = (401, 403, 429)
 
@@ -173,9 +175,10 @@ def _base_content(term: Term, number: int) -> TermData:
 
 
 def _data(values: dict) -> TermData:
-    return TermData(
-        **{f.name: tuple(values[f.name]) if f.kind == "set" else values[f.name] for f in FIELDS}
-    )
+    fields: dict[str, Any] = {
+        f.name: tuple(values[f.name]) if f.kind == "set" else values[f.name] for f in FIELDS
+    }
+    return TermData(**fields)
 
 
 def _fields(data: TermData) -> dict:
