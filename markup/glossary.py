@@ -55,7 +55,10 @@ def fold(text: str) -> str:
 
 
 def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_" or unicodedata.category(ch).startswith("M")
+    """A letter, digit, underscore or combining mark (part of a letter in many scripts)."""
+    if ch.isalnum() or ch == "_":
+        return True
+    return ch > "\x7f" and unicodedata.category(ch).startswith("M")
 
 
 class Glossary:
@@ -85,29 +88,48 @@ class Glossary:
 
     def mentions(self, text: str, meter: AutolinkMeter) -> list[tuple[int, int, str]]:
         """``(start, end, slug)`` of the mentions in ``text``: whole words, not overlapping,
-        the leftmost and then the longest where titles overlap. Charges ``meter``."""
+        the leftmost and then the longest where titles overlap. Charges ``meter``.
+
+        The automaton's own leftmost-longest scan (``iter_long``, in C) finds the candidates;
+        only when one is not a whole word ("tree house" in "tree houses") are the shorter
+        titles starting at the same place looked at ("tree"), in that span alone.
+        """
         if not self.size or not meter.charge_text(len(text)):
             return []
         folded = fold(text)
-        last = len(folded) - 1
+        automaton = self._automaton
         found = []
-        for end, (length, slug, left, right) in self._automaton.iter(folded):
-            if not meter.charge_match():
+        allowed = meter.matches_allowed()
+        seen = 0
+        for end, (length, slug, left, right) in automaton.iter_long(folded):
+            seen += 1
+            if seen > allowed:
                 break
             start = end - length + 1
-            if left and start > 0 and _is_word_char(folded[start - 1]):
+            if _fits(folded, start, end, left, right):
+                found.append((start, end + 1, slug))
                 continue
-            if right and end < last and _is_word_char(folded[end + 1]):
-                continue
-            found.append((start, end + 1, slug))
-        found.sort(key=lambda mention: (mention[0], mention[0] - mention[1]))
-        chosen = []
-        reached = 0
-        for start, end, slug in found:
-            if start >= reached:
-                chosen.append((start, end, slug))
-                reached = end
-        return chosen
+            shorter = None
+            for inner_end, (inner_length, inner_slug, inner_left, inner_right) in automaton.iter(
+                folded, start, end
+            ):
+                if not meter.charge_match():
+                    break
+                if inner_end - inner_length + 1 == start and _fits(
+                    folded, start, inner_end, inner_left, inner_right
+                ):
+                    shorter = (start, inner_end + 1, inner_slug)  # a longer one comes later
+            if shorter is not None:
+                found.append(shorter)
+        meter.charge_matches(min(seen, allowed + 1))
+        return found
+
+
+def _fits(folded: str, start: int, end: int, left: bool, right: bool) -> bool:
+    """Whether ``folded[start:end + 1]`` is whole words (see ``Glossary``)."""
+    if left and start > 0 and _is_word_char(folded[start - 1]):
+        return False
+    return not (right and end + 1 < len(folded) and _is_word_char(folded[end + 1]))
 
 
 class AutolinkMeter:
@@ -131,6 +153,13 @@ class AutolinkMeter:
     def charge_match(self) -> bool:
         self.steps_left -= limits.AUTOLINK_MATCH_STEPS
         return self.steps_left > 0
+
+    def matches_allowed(self) -> int:
+        """How many more matches the budget pays for (charged afterwards, in one go)."""
+        return max(0, self.steps_left // limits.AUTOLINK_MATCH_STEPS)
+
+    def charge_matches(self, count: int) -> None:
+        self.steps_left -= count * limits.AUTOLINK_MATCH_STEPS
 
     def charge_link(self) -> bool:
         """The mentions already found are linked (at most ``MAX_AUTOLINKS``) even when the

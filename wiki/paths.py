@@ -8,8 +8,9 @@ is arithmetic on ids, so it can be tested and timed on its own.
 * ``shortest_path`` finds the fewest steps from one term to another, first among the paths
   that never step down in difficulty (beginner, intermediate, advanced; a term without a
   difficulty may sit anywhere on the way), and only when there is none, among all paths.
-  Breadth-first over (term, hardest level so far), so at most three times the terms are
-  visited; ``max_visits`` and ``deadline`` bound the work whatever the graph.
+  Breadth-first over (term, hardest level so far), so at most four times the terms are
+  visited, and never past the goal's level; the fallback searches from both ends at once;
+  ``max_visits`` and ``max_seconds`` bound the work whatever the graph.
 * ``strengths`` and ``learning_path`` order a term's neighbourhood for the "Learning path"
   block: easier terms to start with, harder ones to go further, the most strongly connected
   first.
@@ -18,7 +19,6 @@ is arithmetic on ids, so it can be tested and timed on its own.
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -37,25 +37,60 @@ def rank_of(difficulty: str) -> int | None:
 
 
 class Graph:
-    """Terms (ids, with their difficulty rank or None) and undirected edges between them."""
+    """Terms (ids, with their difficulty rank or None) and undirected edges between them.
 
-    __slots__ = ("adjacent", "ranks")
+    Stored by position (0..n-1) in lists, not dicts of ids: a search touches hundreds of
+    thousands of entries, and list indexing is the cheapest step Python has.
+    """
+
+    __slots__ = ("adjacent", "ids", "index", "ranks")
 
     def __init__(self, ranks: Mapping[int, int | None], edges: Iterable[tuple[int, int]]) -> None:
-        self.ranks = dict(ranks)
-        adjacent: dict[int, set[int]] = {node: set() for node in self.ranks}
-        for a, b in edges:
-            if a != b and a in adjacent and b in adjacent:
-                adjacent[a].add(b)
-                adjacent[b].add(a)
-        # Tuples, in id order: half the memory of sets, and the same path every time.
-        self.adjacent = {node: tuple(sorted(near)) for node, near in adjacent.items()}
+        self.ids = sorted(ranks)
+        self.index = {node: position for position, node in enumerate(self.ids)}
+        self.ranks = [ranks[node] for node in self.ids]
+        index = self.index
+        self.adjacent = self._adjacency((index.get(a), index.get(b)) for a, b in edges)
+
+    @classmethod
+    def from_links(
+        cls,
+        ranks: Mapping[int, int | None],
+        slugs: Mapping[str, int],
+        links: Iterable[tuple[int, str]],
+    ) -> Graph:
+        """From the link table as stored: ``(source id, target slug)`` rows, the slugs (and
+        old slugs) of the terms in ``slugs``; a slug no term has is not an edge."""
+        graph = cls(ranks, ())
+        index = graph.index
+        at = {slug: index[node] for slug, node in slugs.items() if node in index}
+        near: list[list[int]] = [[] for _ in graph.ids]
+        for source, target in links:  # a plain loop: 100,000 rows, no per-row call
+            i, j = index.get(source), at.get(target)
+            if i is not None and j is not None and i != j:
+                near[i].append(j)
+                near[j].append(i)
+        graph.adjacent = [tuple(sorted(set(positions))) for positions in near]
+        return graph
+
+    def _adjacency(self, pairs: Iterable[tuple[int | None, int | None]]) -> list[tuple[int, ...]]:
+        near: list[list[int]] = [[] for _ in self.ids]
+        for i, j in pairs:
+            if i is not None and j is not None and i != j:
+                near[i].append(j)
+                near[j].append(i)
+        # Tuples, without repeats, in id order: less memory than lists or sets, and the same
+        # path every time.
+        return [tuple(sorted(set(positions))) for positions in near]
 
     def __len__(self) -> int:
-        return len(self.ranks)
+        return len(self.ids)
 
     def __contains__(self, node: object) -> bool:
-        return node in self.ranks
+        return node in self.index
+
+    def rank(self, node: int) -> int | None:
+        return self.ranks[self.index[node]]
 
 
 @dataclass(frozen=True)
@@ -73,6 +108,20 @@ class PathResult:
         return bool(self.steps)
 
 
+class _Bounds:
+    """How much one request may search: ``max_visits`` terms, until ``deadline``."""
+
+    __slots__ = ("deadline", "left")
+
+    def __init__(self, max_visits: int, max_seconds: float) -> None:
+        self.left = max_visits
+        self.deadline = time.monotonic() + max_seconds
+
+    def spend(self, visits: int) -> bool:
+        self.left -= visits
+        return self.left >= 0 and time.monotonic() <= self.deadline
+
+
 def shortest_path(
     graph: Graph,
     start: int,
@@ -86,70 +135,109 @@ def shortest_path(
         return PathResult()
     if start == goal:
         return PathResult(steps=(start,), climbing=True)
-    deadline = time.monotonic() + max_seconds
-    climbing = _search(graph, start, goal, climb=True, max_visits=max_visits, deadline=deadline)
-    if climbing is not None and climbing.found:
-        return climbing
-    anyway = _search(graph, start, goal, climb=False, max_visits=max_visits, deadline=deadline)
-    if anyway is None or (climbing is None and not anyway.found):
+    bounds = _Bounds(max_visits, max_seconds)
+    first, last = graph.index[start], graph.index[goal]
+    climbing = _climbing(graph, first, last, bounds)
+    if climbing:
+        return PathResult(steps=tuple(graph.ids[i] for i in climbing), climbing=True)
+    anyway = _fewest_steps(graph, first, last, bounds)
+    if anyway is None or (climbing is None and not anyway):
         return PathResult(exhausted=True)
-    return anyway
+    steps = tuple(graph.ids[i] for i in anyway)
+    return PathResult(steps=steps, climbing=bool(steps) and _climbs(graph, steps))
 
 
-def _search(
-    graph: Graph, start: int, goal: int, *, climb: bool, max_visits: int, deadline: float
-) -> PathResult | None:
+def _climbing(graph: Graph, first: int, last: int, bounds: _Bounds) -> list[int] | None:
     """Breadth-first over (term, level): ``level`` is the hardest rank met so far (-1: none
-    yet), and when ``climb`` a step to an easier term than that is not taken. None when a
-    bound stopped the search."""
+    yet), and a step to an easier term than that is not taken; nor one past the goal's
+    rank, from which it cannot be reached. [] when there is no such path, None when a bound
+    stopped the search."""
     ranks, adjacent = graph.ranks, graph.adjacent
-    first = (start, _level(-1, ranks[start]) if climb else 0)
-    parents: dict[tuple[int, int], tuple[int, int] | None] = {first: None}
-    queue = deque([first])
-    visited = 0
-    while queue:
-        state = queue.popleft()
-        node, level = state
-        visited += 1
-        if visited > max_visits or (visited % 1024 == 0 and time.monotonic() > deadline):
+    ceiling = ranks[last] if ranks[last] is not None else 2
+    level = _level(-1, ranks[first])
+    if level > ceiling:
+        return []
+    # state = position * 4 + level + 1; parents[state] = the state it was reached from.
+    parents = [-2] * (len(ranks) * 4)
+    state = first * 4 + level + 1
+    parents[state] = -1
+    frontier = [state]
+    while frontier:
+        if not bounds.spend(len(frontier)):
             return None
-        for near in adjacent[node]:
-            if climb:
+        reached = []
+        for state in frontier:
+            node, level = divmod(state, 4)
+            level -= 1
+            for near in adjacent[node]:
                 rank = ranks[near]
-                if rank is not None and rank < level:
+                if rank is not None and (rank < level or rank > ceiling):
                     continue
-                nxt = (near, _level(level, rank))
-            else:
-                nxt = (near, 0)
-            if nxt in parents:
-                continue
-            parents[nxt] = state
-            if near == goal:
-                steps = _walk_back(parents, nxt)
-                return PathResult(steps=steps, climbing=climb or _climbs(graph, steps))
-            queue.append(nxt)
-    return PathResult()
+                nxt = near * 4 + (level if rank is None or rank < level else rank) + 1
+                if parents[nxt] != -2:
+                    continue
+                parents[nxt] = state
+                if near == last:
+                    return _walk_back(parents, nxt, 4)
+                reached.append(nxt)
+        frontier = reached
+    return []
+
+
+def _fewest_steps(graph: Graph, first: int, last: int, bounds: _Bounds) -> list[int] | None:
+    """Breadth-first from both ends at once, a whole layer of the smaller side at a time, so
+    a path of ``k`` steps visits about the terms within ``k / 2`` steps of either end instead
+    of all those within ``k`` of one. Where the two sides meet in several places during a
+    layer, the meeting with the fewest steps in all wins. [] when there is no path, None
+    when a bound stopped the search."""
+    adjacent = graph.adjacent
+    size = len(adjacent)
+    parents = ([-2] * size, [-2] * size)  # forward, backward
+    depths = ([-1] * size, [-1] * size)
+    parents[0][first] = parents[1][last] = -1
+    depths[0][first] = depths[1][last] = 0
+    frontiers = ([first], [last])
+    while frontiers[0] and frontiers[1]:
+        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+        mine, theirs = parents[side], parents[1 - side]
+        my_depth, their_depth = depths[side], depths[1 - side]
+        if not bounds.spend(len(frontiers[side])):
+            return None
+        reached: list[int] = []
+        best, meeting = size * 2, -1
+        for node in frontiers[side]:
+            step = my_depth[node] + 1
+            for near in adjacent[node]:
+                if mine[near] != -2:
+                    continue
+                mine[near], my_depth[near] = node, step
+                if theirs[near] != -2 and step + their_depth[near] < best:
+                    best, meeting = step + their_depth[near], near
+                reached.append(near)
+        if meeting >= 0:
+            return _walk_back(parents[0], meeting, 1) + _walk_back(parents[1], meeting, 1)[-2::-1]
+        frontiers = (reached, frontiers[1]) if side == 0 else (frontiers[0], reached)
+    return []
 
 
 def _level(level: int, rank: int | None) -> int:
     return level if rank is None else max(level, rank)
 
 
-def _walk_back(
-    parents: Mapping[tuple[int, int], tuple[int, int] | None], state: tuple[int, int]
-) -> tuple[int, ...]:
+def _walk_back(parents: list[int], state: int, width: int) -> list[int]:
+    """The positions from the search's start to ``state`` (``width`` states per term)."""
     steps = []
-    current: tuple[int, int] | None = state
-    while current is not None:
-        steps.append(current[0])
-        current = parents[current]
-    return tuple(reversed(steps))
+    while state >= 0:
+        steps.append(state // width)
+        state = parents[state]
+    steps.reverse()
+    return steps
 
 
 def _climbs(graph: Graph, steps: tuple[int, ...]) -> bool:
     level = -1
     for node in steps:
-        rank = graph.ranks[node]
+        rank = graph.rank(node)
         if rank is not None:
             if rank < level:
                 return False

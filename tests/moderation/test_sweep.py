@@ -98,6 +98,10 @@ EXPECTED: dict[str, tuple[str, tuple[int, int, int, int]]] = {
     "wiki:tag_list": ("/tags/", PUBLIC),
     "wiki:tag_detail": ("/tags/waves/", PUBLIC),
     "wiki:wanted": ("/wanted/", PUBLIC),
+    "wiki:term_card": ("/terms/alpha/card.json", PUBLIC),
+    "wiki:term_map": ("/map/?term=alpha", PUBLIC),
+    "wiki:map_data": ("/map/data.json?term=alpha", PUBLIC),
+    "wiki:term_path": ("/paths/?from=alpha&to=beta", PUBLIC),
     "wiki:member_detail": ("/members/alice/", PUBLIC),
     # search
     "search:search": ("/search/?q=alpha", PUBLIC),

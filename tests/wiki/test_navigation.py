@@ -345,3 +345,18 @@ def test_the_new_pages_are_json_or_html_without_inline_script(client):
         html = client.get(url).content.decode()
         assert "<script>" not in html and " onclick=" not in html, url
     assert json.loads(client.get("/map/data.json").content)["nodes"]
+
+
+def test_a_path_never_steps_through_a_term_deleted_since_the_graph_was_built(client):
+    from wiki.services import term_delete
+
+    make_term("Start", related=("Middle",))
+    make_term("Middle", related=("End",))
+    make_term("End")
+    make_term("Detour", related=("Start", "Other"))
+    make_term("Other", related=("End",))
+    assert "in 2 steps" in client.get("/paths/?from=start&to=end").content.decode()
+    term_delete(term=navigation.Term.objects.get(slug="middle"))  # the graph is not told
+    page = client.get("/paths/?from=start&to=end").content.decode()
+    steps = page[page.index('class="path-result-steps"') :]
+    assert hrefs(steps)[:4] == ["start", "detour", "other", "end"]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+from collections import deque
+from itertools import pairwise
+
 from wiki.paths import (
     Graph,
     Waypoint,
@@ -97,3 +101,44 @@ def test_learning_path_ties_by_title_and_caps_each_group():
         BEG, [_wp(n, ADV, 1.0, title) for n, title in enumerate("dcba")], per_group=3
     )
     assert [w.title for w in path.go_further] == ["a", "b", "c"]
+
+
+def _bfs_length(edges: list[tuple[int, int]], start: int, goal: int) -> int | None:
+    near: dict[int, set[int]] = {}
+    for a, b in edges:
+        if a != b:
+            near.setdefault(a, set()).add(b)
+            near.setdefault(b, set()).add(a)
+    seen, queue = {start: 0}, deque([start])
+    while queue:
+        node = queue.popleft()
+        for other in near.get(node, ()):
+            if other not in seen:
+                seen[other] = seen[node] + 1
+                queue.append(other)
+    return seen.get(goal)
+
+
+def test_the_paths_are_shortest_on_random_graphs():
+    """Against a plain breadth-first search: the fallback (from both ends) is never longer,
+    and a climbing path is never shorter than the shortest path."""
+    rng = random.Random(16)
+    for _ in range(300):
+        n = rng.randint(2, 40)
+        ranks = {node: rng.choice([BEG, MID, ADV, None]) for node in range(n)}
+        edges = [(rng.randrange(n), rng.randrange(n)) for _ in range(rng.randint(0, 3 * n))]
+        start, goal = rng.randrange(n), rng.randrange(n)
+        result = shortest_path(Graph(ranks, edges), start, goal)
+        expected = _bfs_length(edges, start, goal) if start != goal else 0
+        if expected is None:
+            assert not result.found
+            continue
+        assert result.found and result.steps[0] == start and result.steps[-1] == goal
+        pairs = {frozenset(edge) for edge in edges}
+        assert all(frozenset(step) in pairs for step in pairwise(result.steps))
+        assert len(result.steps) - 1 >= expected
+        if result.climbing:
+            rated = [ranks[node] for node in result.steps if ranks[node] is not None]
+            assert rated == sorted(rated)
+        else:
+            assert len(result.steps) - 1 == expected

@@ -119,6 +119,13 @@ def pages(wiki) -> list[str]:
         "/search/?q=knowledge",
         "/search/?q=trust+ren",
         "/members/writer/",
+        # Finding one's way (issue 16). The path page's link graph is built by the first
+        # fetch and kept; the second fetch only checks its version.
+        f"/terms/{hub.slug}/card.json",
+        f"/map/?term={hub.slug}",
+        f"/map/data.json?term={hub.slug}",
+        f"/map/?category={category}",
+        f"/paths/?from={hub.slug}&to=tacit-2",
     ]
 
 
