@@ -173,3 +173,14 @@ def test_query_counts_do_not_grow(client, django_assert_max_num_queries, count):
 def test_reading_needs_no_account_and_ignores_a_session(client, member, wiki):
     client.force_login(member)
     assert client.get("/api/v1/terms/alpha/").status_code == 200
+
+
+def test_the_schema_and_docs_are_conditional_gets_and_json_for_other_methods(client):
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200 and schema["ETag"]
+    assert client.get("/api/v1/openapi.json", HTTP_IF_NONE_MATCH=schema["ETag"]).status_code == 304
+    for url in ("/api/v1/openapi.json", "/api/v1/docs/", "/api/v1/"):
+        response = client.post(url)
+        assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
+        assert response["Allow"] == "GET"
+    assert client.post("/api/v1/nothing/").json()["code"] == "not_found"
