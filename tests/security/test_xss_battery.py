@@ -62,6 +62,13 @@ def world(django_db_setup, django_db_blocker):
             atomic.__exit__(None, None, None)
 
 
+CHECKED: list[int] = []  # pages and fragments parsed, per test (the figure for the issue)
+
+
+def teardown_module():
+    print(f"\nXSS battery: {len(PAYLOADS)} payloads x {len(PLACES)} places, {sum(CHECKED)} parsed")
+
+
 class Pages:
     """Fetches pages and collects what is wrong with them, to report all at once."""
 
@@ -91,6 +98,7 @@ class Pages:
             self.problems.append(f"{label}: {wanted[0]!r} did not reach the page")
 
     def assert_clean(self) -> None:
+        CHECKED.append(self.checked)
         assert self.checked
         assert not self.problems, f"{len(self.problems)} problems:\n" + "\n".join(
             self.problems[:25]
