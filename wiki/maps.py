@@ -98,7 +98,7 @@ def map_of(terms_qs: QuerySet[Term]) -> TermMap:
     for a, b, _ in edges:
         near[a].add(b)
         near[b].add(a)
-    tree = [
+    tree: list[tuple[TermRef, list[tuple[TermRef, list[TermRef]]]]] = [
         (ref, [(other, []) for other in by_title(refs[n] for n in near[ref.id])])
         for ref in by_title(refs.values())
     ]
@@ -107,7 +107,7 @@ def map_of(terms_qs: QuerySet[Term]) -> TermMap:
 
 def _distinct_edges(edges: Iterable[tuple[int, int | None, str]]) -> list[tuple[int, int, str]]:
     """One edge per pair of terms (the strongest kind), never a term to itself."""
-    order = {LinkKind.RELATED: 0, LinkKind.INLINE: 1, LinkKind.AUTO: 2}
+    order: dict[str, int] = {LinkKind.RELATED: 0, LinkKind.INLINE: 1, LinkKind.AUTO: 2}
     best: dict[tuple[int, int], str] = {}
     for a, b, kind in edges:
         if b is None or a == b:

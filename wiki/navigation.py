@@ -133,8 +133,10 @@ def term_refs(ids: Iterable[int]) -> dict[int, TermRef]:
 
 
 def refs_from_rows(rows: Iterable[tuple]) -> dict[int, TermRef]:
+    """``REF_FIELDS`` rows as references, by id."""
     return {
-        row[0]: TermRef(*row[:4], category=row[4] or "", category_slug=row[5] or "") for row in rows
+        pk: TermRef(pk, slug, title, difficulty, category or "", category_slug or "")
+        for pk, slug, title, difficulty, category, category_slug in rows
     }
 
 
@@ -166,23 +168,23 @@ class Neighbourhood:
 def neighbourhood(term: Term) -> Neighbourhood:
     """Four queries: the term's links, their terms, the links of the strongest of them
     (``EXPANDED``), and the terms those reach (the strongest ``NEAR_TERMS``)."""
+    category = term.category
     center = TermRef(
         term.pk,
         term.slug,
         term.title,
         term.difficulty,
-        category=term.category.name if term.category_id else "",
-        category_slug=term.category.slug if term.category_id else "",
+        category=category.name if category else "",
+        category_slug=category.slug if category else "",
     )
     first, cut_first = edges_touching([term.pk], cap=FIRST_LEVEL_LINKS)
-    direct = {node for edge in first for node in (edge.source, edge.target)} - {None, term.pk}
+    direct = _ends(first) - {term.pk}
     terms = term_refs(direct)
     strength = connection_strengths(term.pk, _pairs(first))
     expand = sorted(terms, key=lambda node: (-strength.get(node, 0), node))[:EXPANDED]
     second, cut_second = edges_touching(expand, cap=SECOND_LEVEL_LINKS)
     strength = connection_strengths(term.pk, _pairs([*first, *second]))
-    further = {node for edge in second for node in (edge.source, edge.target)}
-    further -= {None, term.pk, *terms}
+    further = _ends(second) - {term.pk, *terms}
     keep = sorted(further, key=lambda node: (-strength.get(node, 0), node))[:NEAR_TERMS]
     terms.update(term_refs(keep))
     return Neighbourhood(
@@ -193,6 +195,11 @@ def neighbourhood(term: Term) -> Neighbourhood:
         strength=strength,
         truncated=cut_first or cut_second or len(further) > NEAR_TERMS,
     )
+
+
+def _ends(edges: Iterable[Edge]) -> set[int]:
+    """The written terms at either end of ``edges``."""
+    return {node for edge in edges for node in (edge.source, edge.target) if node is not None}
 
 
 def _pairs(edges: Iterable[Edge]) -> list[tuple[int, int, str]]:

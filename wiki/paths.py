@@ -153,7 +153,8 @@ def _climbing(graph: Graph, first: int, last: int, bounds: _Bounds) -> list[int]
     rank, from which it cannot be reached. [] when there is no such path, None when a bound
     stopped the search."""
     ranks, adjacent = graph.ranks, graph.adjacent
-    ceiling = ranks[last] if ranks[last] is not None else 2
+    goal_rank = ranks[last]
+    ceiling = 2 if goal_rank is None else goal_rank
     level = _level(-1, ranks[first])
     if level > ceiling:
         return []

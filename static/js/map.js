@@ -26,7 +26,7 @@
       none: swatch("none"),
       text: style(document.body, "color"),
       surface: style(document.querySelector(".term-map"), "background-color"),
-      accent: style(document.querySelector("a"), "color"),
+      accent: style(document.querySelector(".map-tree a"), "color"),
       line: line || "#888",
     };
   }

@@ -94,7 +94,10 @@ def test_a_hover_card_opens_on_keyboard_focus_is_announced_and_closes_on_escape(
 
 def test_a_tap_on_a_touch_screen_follows_the_link(browser, live_server, garden):
     context = browser.new_context(
-        base_url=live_server.url, has_touch=True, is_mobile=True, viewport={"width": 390, "height": 800}
+        base_url=live_server.url,
+        has_touch=True,
+        is_mobile=True,
+        viewport={"width": 390, "height": 800},
     )
     page = context.new_page()
     page.goto("/terms/plant/")
@@ -146,8 +149,9 @@ def test_the_learning_path_shows_beginner_terms_first(page, garden):
     start = path.locator(".path-start a").all_inner_texts()
     further = path.locator(".path-further a").all_inner_texts()
     assert start == ["Seed", "Soil"] and further == ["Tree", "Forest"]
-    assert path.locator(".path-start").bounding_box()["y"] < path.locator(
-        ".path-further"
-    ).bounding_box()["y"]
+    assert (
+        path.locator(".path-start").bounding_box()["y"]
+        < path.locator(".path-further").bounding_box()["y"]
+    )
     screenshot(page, "learning-path")
     _no_violations(page)

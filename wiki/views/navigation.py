@@ -41,13 +41,14 @@ def term_card(request: HttpRequest, slug: str) -> HttpResponse:
         term_at(slug)  # a renamed term's old slug: 301 to its card; otherwise 404
         raise Http404
     label = Difficulty(term.difficulty).label if term.difficulty in Difficulty.values else ""
+    category = term.category
     card = {
         "title": term.title,
         "url": term.get_absolute_url(),
-        "category": term.category.name if term.category_id else "",
+        "category": category.name if category else "",
         "difficulty": term.difficulty,
         "difficulty_label": str(label),
-        "summary": navigation.first_paragraph(term.html_head),
+        "summary": navigation.first_paragraph(term.html_head),  # type: ignore[attr-defined]
     }
     return cached_json(request, card)
 
@@ -75,19 +76,19 @@ def term_path(request: HttpRequest) -> HttpResponse:
         return render(request, "wiki/term_path.html", context)
     if not form.is_valid():
         return render(request, "wiki/term_path.html", context, status=400)
-    ends = {name: _term_named(form.cleaned_data[name]) for name in ("start", "goal")}
-    for name, term in ends.items():
+    start, goal = (_term_named(form.cleaned_data[name]) for name in ("start", "goal"))
+    for name, term in (("start", start), ("goal", goal)):
         if term is None:
             message = _("No term is called “%(name)s”.") % {"name": form.cleaned_data[name]}
             form.add_error(name, message)
-    if form.errors:
+    if start is None or goal is None:
         return render(request, "wiki/term_path.html", context, status=404)
     try:
-        result, steps = navigation.path_between(ends["start"], ends["goal"])
+        result, steps = navigation.path_between(start, goal)
     except navigation.GraphTooLarge:
         context["too_large"] = True
         return render(request, "wiki/term_path.html", context, status=503)
-    context.update(result=result, steps=steps, start=ends["start"], goal=ends["goal"])
+    context.update(result=result, steps=steps, start=start, goal=goal)
     return render(request, "wiki/term_path.html", context)
 
 
@@ -114,7 +115,7 @@ def _chosen_map(form: MapForm) -> MapChoice:
     """A term's neighbourhood, a category or a tag (the first one given); by default the
     largest category."""
     if not form.is_valid():
-        return MapChoice(error=" ".join(e for errors in form.errors.values() for e in errors))
+        return MapChoice(error=" ".join(str(e) for errors in form.errors.values() for e in errors))
     wanted = form.cleaned_data
     if wanted["term"]:
         term = _term_named(wanted["term"])
@@ -134,7 +135,9 @@ def _chosen_map(form: MapForm) -> MapChoice:
             return MapChoice(error=_("There is no tag “%(name)s”.") % {"name": wanted["tag"]})
         terms = Term.objects.filter(tags__slug=tag.slug)
         return _map_of(terms, {"tag": tag.slug}, _("Tagged #%(tag)s") % {"tag": tag.name})
-    largest = selectors.categories_with_counts().order_by("-n_terms", "name").first()
+    largest = (
+        selectors.categories_with_counts().order_by("-n_terms", "name").first()  # type: ignore[misc]
+    )
     if largest is not None:
         return _map_of(largest.terms.all(), {"category": largest.slug}, largest.name)
     if Term.objects.exists():
