@@ -26,6 +26,16 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A response in another language leaves that language active in the test's thread
+    (LocaleMiddleware does not reset it); every test starts in English."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
