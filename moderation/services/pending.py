@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from wiki.content import TermData
 from wiki.exceptions import MergeConflict, TermWriteError
 from wiki.services import render_body, term_update
+from wiki.services.revisions import term_data_check
 
 from .. import policy
 from ..exceptions import ModerationError, PendingConflict
@@ -40,13 +41,16 @@ def pending_change_submit(
         raise TermWriteError(
             _("A term needs a title with at least one letter or digit."), field="title"
         )
+    # The write path's own refusals (a title or tag that normalisation made too long for its
+    # column was a 500 on PostgreSQL here); a category is cut as the write path cuts it.
+    term_data_check(data)
     render_body(data.body)  # refuses what the renderer refuses, before anyone reviews it
     return PendingChange.objects.create(
         term=term,
         base_number=base_number,
         author=author,
         summary=" ".join(summary.split())[:300],
-        **PendingChange.fields_of(data),
+        **PendingChange.fields_of(data.replace(category=data.category[:100])),
     )
 
 

@@ -182,3 +182,25 @@ def test_feeds_carry_no_character_xml_cannot(member):
         response = client.get(url)
         assert response.status_code == 200, url
         ElementTree.fromstring(response.content)  # noqa: S314 (our own feed)
+
+
+def test_an_edit_kept_for_review_is_held_to_the_same_column_rules(member_client):
+    """Found by the battery's column rule: the review path stored what the write path
+    refuses or cuts (a 500 on PostgreSQL)."""
+    from moderation import services
+    from moderation.models import Level, PendingChange
+    from tests.moderation.conftest import make_moderator
+
+    term = make_term("Alpha")
+    moderator = make_moderator()
+    services.term_protect(
+        term=term, moderator=moderator, level=Level.TRUSTED, review=True, reason="x"
+    )
+    grows = "\u0958"  # two characters once normalised
+    edit = {"title": "Alpha", "base_number": "1", "body": "x"}
+    response = member_client.post("/terms/alpha/edit/", {**edit, "category": grows * 90})
+    assert response.status_code == 302
+    assert len(PendingChange.objects.get().category) == 100
+    response = member_client.post("/terms/alpha/edit/", {**edit, "title": "A" + grows * 150})
+    assert response.status_code == 200 and "once normalised" in response.content.decode()
+    assert PendingChange.objects.count() == 1

@@ -145,6 +145,12 @@ def term_save_revision(
     return result
 
 
+def term_data_check(data: TermData) -> None:
+    """Raise ``TermWriteError`` for content the write path would refuse (title, slug, lengths
+    after normalisation), for a caller that keeps an edit to save later (review)."""
+    _validate(data, "")
+
+
 def _validate(data: TermData, summary: str) -> str:
     if not data.title:
         raise TermWriteError(_("A term needs a title."), field="title")
