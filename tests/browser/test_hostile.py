@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from django.test import Client
+from playwright.sync_api import Error as PlaywrightError
 
 from accounts.services import profile_update
 from discussion.services import comment_create
@@ -41,7 +42,11 @@ def strip_csp(page) -> None:
         if not route.request.url.startswith(page.base_url):
             route.abort()
             return
-        response = route.fetch()
+        try:
+            response = route.fetch()
+        except PlaywrightError:
+            return  # the page is closing; this request has no one left to answer
+
         headers = {
             k: v for k, v in response.headers.items() if k.lower() != "content-security-policy"
         }
