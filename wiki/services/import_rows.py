@@ -115,10 +115,11 @@ def write_rows(
         if item.term is None:
             term = Term(title=data.title, slug=item.result.slug, revision_number=1)
         else:
-            term = locked.get(item.term.pk)
-            if term is None or term.revision_number != item.term.revision_number:
+            found = locked.get(item.term.pk)
+            if found is None or found.revision_number != item.term.revision_number:
                 fallback.append(item)  # a member saved meanwhile: the write path decides
                 continue
+            term = found
             if item.unchanged(data):
                 continue  # unchanged
             if item.rendered is None and not _render_now(item, data):
