@@ -32,12 +32,23 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)  # behind a proxy that keeps connections open
 
 # A worker is replaced after this many requests (with jitter, so not all at once): memory a
-# long-lived worker gathers is given back. 0 turns it off.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# long-lived worker gathers is given back. Not too often: a cached page takes a millisecond,
+# and a new worker's first requests pay for its warm-up. 0 turns it off (the benchmark does,
+# to see the memory a worker holds).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
 
 # Load the app once, then fork: the workers share its memory pages until they write to them.
 preload_app = True
+
+
+def when_ready(server) -> None:
+    """Work every worker would do on its first page, done once in the master before forking:
+    the page cache's build fingerprint (it reads the templates' and code's file times)."""
+    from config.pagecache import build_version
+
+    build_version()
+
 
 # The access log on standard output, with the time each request took (microseconds, %(D)s)
 # and the page cache's verdict; GUNICORN_ACCESS_LOG="" turns it off (the benchmark does).

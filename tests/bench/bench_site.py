@@ -162,6 +162,7 @@ def base_env() -> dict:
         DEBUG="0",
         ALLOWED_HOSTS="127.0.0.1,testserver",
         GUNICORN_ACCESS_LOG="",
+        GUNICORN_MAX_REQUESTS="0",  # no recycling: steady state, and the memory a worker holds
         WEB_CONCURRENCY="2",
     )
     return env
