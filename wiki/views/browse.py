@@ -62,9 +62,7 @@ def term_detail(request, slug: str):
 
 
 def category_list(request):
-    return render(
-        request, "wiki/category_list.html", {"categories": selectors.categories_in_use()}
-    )
+    return render(request, "wiki/category_list.html", {"categories": selectors.categories_in_use()})
 
 
 def category_detail(request, slug: str):
