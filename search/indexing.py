@@ -29,8 +29,8 @@ def index_term(term: Term) -> None:
 
 
 def index_terms(term_ids: Sequence[int]) -> int:
-    """Bring the entries of ``term_ids`` up to date in one statement (the bulk import's
-    background task; a term deleted since is skipped)."""
+    """Bring the entries of ``term_ids`` up to date in one statement (the bulk import, inside
+    each chunk's transaction; a term deleted since is skipped)."""
     terms = (
         Term.objects.filter(pk__in=term_ids)
         .select_related("category")

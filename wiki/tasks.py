@@ -23,11 +23,3 @@ def rerender_mentioning_terms(slugs: list[str], skip_ids: list[int] | None = Non
 def rerender_terms(term_ids: list[int]) -> int:
     """After a bulk import: recolour the links of the terms outside it that link into it."""
     return rendering.rerender_terms(term_ids)
-
-
-@background
-def index_terms(term_ids: list[int]) -> int:
-    """After a bulk import: the search entries of the terms it wrote."""
-    from search.indexing import index_terms as index
-
-    return index(term_ids)

@@ -181,12 +181,6 @@ def test_a_rerun_finishes_the_job_with_nothing_duplicated(killed):
     assert final["terms"] == FILES
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The bulk import (issue 14, wiki/services/imports.py) writes search entries in a "
-    "background task after each chunk commits, so a kill leaves committed terms unindexed, "
-    "and a rerun skips them as unchanged. Index in the chunk's transaction to fix.",
-)
 def test_every_term_has_its_search_entry_after_a_kill_and_after_the_rerun(killed):
     for facts in (killed["after_kill"], killed["final"]):
         assert facts["search_entries"] == facts["terms"] and facts["search_finds_each"]

@@ -13,10 +13,12 @@ files that took minutes. ``term_import_batch`` takes the same steps for the whol
    documents linking to it are rendered again with that link red.
 3. *Write* in chunks, one transaction each, in file order: categories and tags are found or
    made by the write path's own functions (so spellings follow the same first-written rule),
-   terms, revisions, tags and links go in with a few multi-row statements.
-4. *After each commit*: the search index entries and the terms *outside* the batch whose links
-   change colour are done by background tasks (``wiki.tasks``), and ``revision_saved`` is
-   sent for every revision, as the write path sends it.
+   terms, revisions, tags and links go in with a few multi-row statements, and the chunk's
+   search entries in one more, in the same transaction: an import killed at any moment leaves
+   only whole terms, each findable (``tests/security/test_import_faults.py``).
+4. *After each commit*: the terms *outside* the batch whose links change colour are done by a
+   background task (``wiki.tasks``), and ``revision_saved`` is sent for every revision, as the
+   write path sends it.
 
 Whatever does not fit the bulk path is handed to ``term_import`` one document at a time: a
 term that changed between planning and writing (a member saved meanwhile), or a slug taken by
@@ -36,8 +38,8 @@ from typing import TypeVar
 from django.db import IntegrityError, transaction
 
 import markup
-from config.tasks import enqueue_on_commit
 from markup import Rendered, RenderError
+from search.indexing import index_terms
 
 from ..content import TermData
 from ..exceptions import WikiError
@@ -296,6 +298,7 @@ def _write_chunk(chunk: list[Item], batch: _Batch) -> None:
     try:
         with transaction.atomic():
             rows, fallback = write_rows(chunk, canon=batch.canon, written=batch.written)
+            index_terms([row.term.pk for row in rows])
             for item in fallback:
                 _import_one(item)
     except IntegrityError:
@@ -309,13 +312,10 @@ def _write_chunk(chunk: list[Item], batch: _Batch) -> None:
 
 
 def _after_commit(rows: list[Row]) -> None:
-    """The search entries (a task), and ``revisions_saved``: what ``revision_saved`` says
-    after one save, for the whole chunk, so its listeners queue one task, not hundreds."""
-    from ..tasks import index_terms
-
+    """``revisions_saved``: what ``revision_saved`` says after one save, for the whole chunk,
+    so its listeners queue one task, not hundreds."""
     if not rows:
         return
-    enqueue_on_commit(index_terms, [row.term.pk for row in rows])
     revisions = [
         {
             "term_id": row.term.pk,
