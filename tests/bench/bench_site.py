@@ -201,14 +201,17 @@ def load_test(env: dict, wrk: str, redis_url: str | None) -> dict:
     port = free_port()
     env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "config.wsgi", "-c", "config/gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    log = JSON_PATH.with_suffix(".gunicorn.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as out:  # its error log: the traceback of a page that fails
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "config.wsgi", "-c", "config/gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         wait_until_up(base, server)
         cookie = manage_module(env, "session").strip()
@@ -223,8 +226,10 @@ def load_test(env: dict, wrk: str, redis_url: str | None) -> dict:
                 for _ in range(3):  # warm: the page cache, the workers' imports
                     http_get(url, headers)
                 results[name] = run_wrk(wrk, url, headers)
-            except Exception as exc:  # one slow page must not lose the other rows
-                results[name] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+                results[name]["page_cache"] = http_headers(url, headers).get("X-Page-Cache", "-")
+            except Exception as exc:  # one failing page must not lose the other rows
+                tail = log.read_text()[-1500:]
+                results[name] = {"error": f"{type(exc).__name__}: {exc}"[:300], "log": tail}
             print(f"  {name}: {results[name]}", flush=True)
         results["rss_mb"] = worker_rss(server.pid)
         results["page_cache"] = bool(redis_url)
@@ -246,6 +251,7 @@ def pick_pages(base: str) -> tuple[str, str]:
 
 
 def run_wrk(wrk: str, url: str, headers: list[str]) -> dict:
+    wait_for_closed_sockets()
     args = [wrk, "-t2", "-c16", f"-d{SECONDS}s", "--latency"]
     for header in headers:
         args += ["-H", header]
@@ -253,12 +259,32 @@ def run_wrk(wrk: str, url: str, headers: list[str]) -> dict:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.MULTILINE))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(r"Socket errors: (.+)", out)
     return {
         "rps": round(rps, 1),
         "p50_ms": to_ms(latency.get("50", "0ms")),
         "p99_ms": to_ms(latency.get("99", "0ms")),
         "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": sockets.group(1) if sockets else "",
     }
+
+
+def wait_for_closed_sockets(limit: int = 2000, longest: float = 75) -> None:
+    """Wait until the last run's connections have left TIME_WAIT.
+
+    gunicorn's sync workers close every connection, so a run opens one per request: tens of
+    thousands in ten seconds, each held 60 s by the kernel afterwards. The next run would
+    then be measured against a table of loopback ports nearly used up.
+    """
+    deadline = time.monotonic() + longest
+    while time.monotonic() < deadline:
+        try:
+            lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+        except OSError:
+            return
+        if sum(1 for line in lines if line.split()[3] == "06") < limit:
+            return
+        time.sleep(2)
 
 
 def to_ms(value: str) -> float:
@@ -289,6 +315,14 @@ def http_get(url: str, headers: list[str]) -> str:
     response = requests.get(url, headers=dict(h.split(": ", 1) for h in headers), timeout=120)
     assert response.status_code == 200, f"{url}: {response.status_code}"
     return response.text
+
+
+def http_headers(url: str, headers: list[str]) -> dict:
+    import requests
+
+    return dict(
+        requests.get(url, headers=dict(h.split(": ", 1) for h in headers), timeout=120).headers
+    )
 
 
 def wait_until_up(base: str, server: subprocess.Popen) -> None:
