@@ -51,8 +51,8 @@ BIG_BODIES = 20
 PAGES = [
     ("bare Django view (the limit)", "/bench/bare/", False),
     ("static file through whitenoise", "/static/css/site.css", False),
-    ("term page", "TERM", False),
-    ("term page, logged in (fresh)", "TERM", True),
+    ("term page", "TERM/", False),
+    ("term page, logged in (fresh)", "TERM/", True),
     ("A-Z index", "/terms/", False),
     ("category page", "CATEGORY", False),
     ("home", "/", False),
@@ -312,7 +312,10 @@ def worker_rss(master: int) -> list[float]:
 def http_get(url: str, headers: list[str]) -> str:
     import requests
 
-    response = requests.get(url, headers=dict(h.split(": ", 1) for h in headers), timeout=120)
+    # No redirects followed: a page measured must be the page, not a redirect to it.
+    response = requests.get(
+        url, headers=dict(h.split(": ", 1) for h in headers), timeout=120, allow_redirects=False
+    )
     assert response.status_code == 200, f"{url}: {response.status_code}"
     return response.text
 
@@ -321,7 +324,9 @@ def http_headers(url: str, headers: list[str]) -> dict:
     import requests
 
     return dict(
-        requests.get(url, headers=dict(h.split(": ", 1) for h in headers), timeout=120).headers
+        requests.get(
+            url, headers=dict(h.split(": ", 1) for h in headers), timeout=120, allow_redirects=False
+        ).headers
     )
 
 
