@@ -99,3 +99,20 @@ def test_a_server_error_keeps_its_traceback(console_log):
     text = console_log.getvalue()
     assert text.count("Internal Server Error: /x/") == 1
     assert "Traceback" in text and "RuntimeError: boom" in text
+
+
+def test_the_benchmarks_still_import():
+    """``make bench`` is not part of ``make test``; this keeps it from rotting when code moves."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/bench", "--collect-only", "-q", "-p", "no:xdist"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -5,13 +5,13 @@ Run on each engine:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/commonplace make bench
 
 The terms are written with ``bulk_create`` (terms, categories, tags) and indexed with
-``search.rebuild()``; going through ``term_save_revision`` one by one would render 100k bodies
+``rebuild()``; going through ``term_save_revision`` one by one would render 100k bodies
 and take far longer than the search work measured here. The rebuild is timed and reported too.
 Bodies are plain text drawn from a Zipf distribution over a 6,000-word vocabulary in which a
 few real words sit at chosen ranks (so "community" is in most terms, "tacit" in few), which
 makes the common-word queries a worst case: real text's most common words are stop words.
 
-What is timed is what the search page asks of ``wiki.search``: the exact-title lookup, the
+What is timed is what the search page asks of the ``search`` app: the exact-title lookup, the
 count, the first page of 20 hits with snippets, and "did you mean" when nothing matched.
 Whole-page timings (through the test client, filter lists included) are reported alongside.
 """
@@ -31,7 +31,10 @@ from django.db import connection, transaction
 from django.test import Client
 from taggit.models import Tag, TaggedItem
 
-from wiki import search
+from search.backends import engine_name
+from search.indexing import rebuild
+from search.results import search
+from search.suggest import similar_titles, suggest
 from wiki.models import Category, Term
 
 # Marks the test database for creation; without it pytest-django would leave the real one in use.
@@ -176,18 +179,18 @@ def generate(n_terms: int) -> dict[str, float | str]:
         )
     generated = time.perf_counter() - started
     started = time.perf_counter()
-    indexed = search.rebuild()
+    indexed = rebuild()
     rebuilt = time.perf_counter() - started
     assert indexed == n_terms
     return {"generate_s": generated, "rebuild_s": rebuilt, "exact_title": first_title}
 
 
 def run_search(query: str, filters: dict[str, str]) -> int:
-    """What the search page asks of wiki.search for the first page."""
-    page = Paginator(search.search(query, **filters), 20).get_page(1)
+    """What the search page asks of the search app for the first page."""
+    page = Paginator(search(query, **filters), 20).get_page(1)
     hits = list(page.object_list)
     if not page.paginator.count:
-        search.similar_titles(query)
+        similar_titles(query)
     assert len(hits) <= 20
     return page.paginator.count
 
@@ -218,7 +221,7 @@ def test_search_latency(bench_wiki, django_db_blocker):
     ]
     samples: list[float] = []
     print(
-        f"\n\nSearch benchmark: {N_TERMS:,} terms on {search.engine_name()}"
+        f"\n\nSearch benchmark: {N_TERMS:,} terms on {engine_name()}"
         f" (generated in {bench_wiki['generate_s']:.1f} s,"
         f" rebuild_search_index {bench_wiki['rebuild_s']:.1f} s)"
     )
@@ -258,10 +261,10 @@ def test_search_latency(bench_wiki, django_db_blocker):
 
         suggest_timings = []
         for prefix in ("c", "co", "com", "comm", "know", "ta", "tacit k", "gov", "zzz", "ka"):
-            search.suggest(prefix)
+            suggest(prefix)
             for _ in range(REPEATS):
                 started = time.perf_counter()
-                search.suggest(prefix)
+                suggest(prefix)
                 suggest_timings.append((time.perf_counter() - started) * 1000)
         print(
             f"suggest(): p50 {percentile(suggest_timings, 50):.1f} ms,"
