@@ -7,9 +7,12 @@ index never lags the terms; ``rebuild`` starts over.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from taggit.models import Tag, TaggedItem
 
 from wiki.models import Term
 
@@ -31,14 +34,8 @@ def index_term(term: Term) -> None:
 def index_terms(term_ids: Sequence[int]) -> int:
     """Bring the entries of ``term_ids`` up to date in one statement (the bulk import, inside
     each chunk's transaction; a term deleted since is skipped)."""
-    terms = (
-        Term.objects.filter(pk__in=term_ids)
-        .select_related("category")
-        .prefetch_related("tags")  # type: ignore[misc]
-        .only("title", "difficulty", "body", "body_html", "category__name", "category__slug")
-    )
     with transaction.atomic():
-        return _upsert([_entry_for(term) for term in terms])
+        return _upsert(_entries(_for_index().filter(pk__in=term_ids)))
 
 
 def remove_term(term_id: int) -> None:
@@ -48,22 +45,13 @@ def remove_term(term_id: int) -> None:
 
 def rebuild(batch_size: int = 1000) -> int:
     """Index every term again in one transaction (searches see the old index until it ends)."""
-    terms = (
-        Term.objects.select_related("category")
-        .prefetch_related("tags")  # type: ignore[misc]
-        .only("title", "difficulty", "body", "body_html", "category__name", "category__slug")
-        .order_by("pk")
-    )
     total = 0
     with transaction.atomic():
         SearchEntry.objects.all().delete()
-        batch = []
-        for term in terms.iterator(chunk_size=batch_size):
-            batch.append(_entry_for(term))
-            if len(batch) >= batch_size:
-                total += _upsert(batch)
-                batch = []
-        total += _upsert(batch)
+        ids = list(Term.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), batch_size):
+            batch = ids[start : start + batch_size]
+            total += _upsert(_entries(_for_index().filter(pk__in=batch).order_by("pk")))
         engine().optimize()
     return total
 
@@ -75,11 +63,31 @@ def is_stale() -> bool:
     return indexed != Term.objects.count()
 
 
-def _entry_for(term: Term) -> tuple:
+def _for_index():
+    return Term.objects.select_related("category").only(
+        "title", "difficulty", "body", "body_html", "category__name", "category__slug"
+    )
+
+
+def _entries(terms: Iterable[Term]) -> list[tuple]:
+    """The entries of many terms, their tags loaded in one query. (taggit's own
+    ``prefetch_related("tags")`` builds a queryset per term: 0.3 s for 500 terms.)"""
+    terms = list(terms)
+    tags: dict[int, list[Tag]] = defaultdict(list)
+    items = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Term),
+        object_id__in=[term.pk for term in terms],
+    ).select_related("tag")
+    for item in items:
+        tags[item.object_id].append(item.tag)
+    return [_entry_for(term, tags[term.pk]) for term in terms]
+
+
+def _entry_for(term: Term, tags: Iterable[Tag] | None = None) -> tuple:
     body = html_to_text(term.body_html) if term.body_html else clean_text(term.body)
-    # In one order however the tags were loaded (one term's, or prefetched for many), so the
+    # In one order however the tags were loaded (one term's, or many terms' at once), so the
     # write path, the bulk import and ``rebuild`` store the same entry.
-    tags = sorted(term.tags.all(), key=lambda tag: (tag.name, tag.pk))
+    tags = sorted(term.tags.all() if tags is None else tags, key=lambda tag: (tag.name, tag.pk))
     category = term.category if term.category_id else None
     return (
         term.pk,

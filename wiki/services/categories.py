@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from markup import slugify_title
-from search.indexing import index_term
+from search.indexing import index_terms
 
 from ..content import clean_line
 from ..models import Category
@@ -98,7 +98,5 @@ def category_update(*, category: Category, name: str, description: str) -> Categ
         category.description = description
         category.save(update_fields=["name", "description"])
         if renamed:
-            terms = category.terms.select_related("category")
-            for term in terms.prefetch_related("tags"):  # type: ignore[misc]
-                index_term(term)
+            index_terms(list(category.terms.values_list("pk", flat=True)))
     return category
