@@ -233,3 +233,14 @@ def test_import_does_not_recreate_a_renamed_term(tmp_path):
     assert code == 0
     assert "kept: members renamed it to 'Tacit'" in out
     assert list(Term.objects.values_list("slug", flat=True)) == ["tacit"]
+
+
+def test_verbosity_zero_prints_failures_and_the_summary_only(tmp_path):
+    write(tmp_path, "good.md", GOOD)
+    write(tmp_path, "bad.md", "---\nterm: [unclosed\n---\nBody.\n")
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_seeds", str(tmp_path), verbosity=0, stdout=out, stderr=err)
+    assert out.getvalue().strip() == "created 1, updated 0, unchanged 0, failed 1"
+    assert "bad.md" in err.getvalue()
+    assert Term.objects.filter(slug="tacit-knowledge").exists()
