@@ -285,3 +285,20 @@ def test_a_promoted_comments_author_outranks_the_member_who_pressed_the_button(t
     assert [c.user for c in ranking] == [author, promoter]
     assert ranking[0].text_share == pytest.approx(0.75)  # 3 of 4 lines; 1 is the seed's
     assert ranking[0].promoted == 1 and ranking[1].edits == 1
+
+
+def test_a_bulk_import_queues_one_re_ranking_task_for_all_its_terms(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from discussion import tasks
+    from wiki.services.imports import SeedDoc, term_import_batch
+
+    queued = []
+    monkeypatch.setattr(tasks, "enqueue_on_commit", lambda task, *args: queued.append((task, args)))
+    docs = [SeedDoc(name=f"{n}.md", data=TermData(title=f"Term {n}", body="Text.")) for n in "abc"]
+    with django_capture_on_commit_callbacks(execute=True):
+        term_import_batch(docs=docs)
+    ids = sorted(Revision.objects.values_list("term_id", flat=True))
+    assert [(task.func.__name__, args) for task, args in queued] == [
+        ("contributors_refresh_many", (ids, True))
+    ]
