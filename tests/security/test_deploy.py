@@ -15,7 +15,7 @@ from tests.factories import make_term
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# The README's production environment (section "Production deployment").
+# The README's production environment (section "Deploying").
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "a-production-key-" + "x7Q2" * 12,
@@ -26,6 +26,9 @@ PRODUCTION = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "SECURE_HSTS_PRELOAD": "0",
     "DATABASE_URL": "postgres://commonplace@127.0.0.1:5432/commonplace",
+    "MODERATION_PROXY_COUNT": "1",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "TASKS_BACKEND": "rq",
 }
 # What a server's environment would not have: ours, and the test run's own (the browser
 # tests allow Django's async-unsafe calls, which check --deploy rightly refuses).
