@@ -57,5 +57,15 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(D)sus cache=%({x-page-cache}o)s
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
-# Which proxies may tell gunicorn the client's scheme (X-Forwarded-Proto): the local one.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The scheme a proxy says the client used (X-Forwarded-Proto) is Django's to believe, with
+# TRUST_PROXY (SECURE_PROXY_SSL_HEADER): gunicorn believes no one, unless told which proxies
+# to believe. And no one may set the script name or path (gunicorn's default takes
+# SCRIPT_NAME and PATH_INFO headers from the local proxy: a client could have one page's
+# URL answered, and cached, with another page).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
+forwarder_headers = ""
+
+# gunicorn's control socket (gunicornc) is one path per user by default; two servers of one
+# user took each other's. Off unless a path is given.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket

@@ -38,6 +38,7 @@ import hashlib
 import logging
 import re
 import time
+import zlib
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -56,9 +57,18 @@ import markup
 
 logger = logging.getLogger("commonplace.pagecache")
 
+# The query parameters the site's pages read. A URL with any other is answered but never
+# stored: otherwise any made-up parameter would be one more entry in the cache.
+QUERY_PARAMS = frozenset(
+    {
+        *("q", "go", "page", "letter", "category", "tag", "difficulty"),  # lists, search
+        *("comments", "from", "to", "term", "since"),  # discussion, history, paths, map
+        *("kind", "member", "status", "hide_mine"),  # recent changes, moderation
+    }
+)
 GENERATION_KEY = "pagecache:generation"
 PAGE_KEY_PREFIX = "pagecache:page:"
-VERSION = 1  # bump when the stored entry's shape changes
+VERSION = 2  # bump when the stored entry's shape changes
 MEMO_SECONDS = 3600  # a per-generation value is dropped at the latest after this
 T = TypeVar("T")
 
@@ -228,9 +238,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        key = self._key(request) if enabled() and _anonymous(request) else None
-        if key is None:
+        if not (enabled() and _anonymous(request)):
             return self._fresh(request, self.get_response(request), public=False)
+        key = self._key(request)
+        if key is None:  # the same for everyone, but not to be kept
+            response = self._fresh(request, self.get_response(request), public=True)
+            response["X-Page-Cache"] = "pass"
+            return response
         try:
             found = default_cache.get_many([GENERATION_KEY, key])
             current = found.get(GENERATION_KEY)
@@ -252,9 +266,15 @@ class PageCacheMiddleware:
     @staticmethod
     def _key(request: HttpRequest) -> str | None:
         try:
-            url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+            host = request.get_host().lower()
         except DisallowedHost:
             return None  # Django answers 400 further in
+        if not set(request.GET) <= QUERY_PARAMS:
+            return None  # a parameter no page reads: answered, never stored
+        # The script name apart from the path: what is routed is the path alone, and every
+        # link on the page starts with the script name.
+        script = request.META.get("SCRIPT_NAME", "")
+        url = f"{request.scheme}://{host}|{script}|{request.path_info}?{request.GET.urlencode()}"
         # The language as LocaleMiddleware (after this middleware) will choose it.
         language = get_language_from_request(request)
         raw = f"{build_version()}|{language}|{url}".encode("utf-8", "surrogatepass")
@@ -263,7 +283,10 @@ class PageCacheMiddleware:
     @staticmethod
     def _store(key: str, current: int, response: HttpResponse) -> None:
         headers = [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"]
-        entry = (current, response.content, headers)
+        content = zlib.compress(response.content, 6)  # a page is a fifth of its size
+        if len(content) > settings.PAGE_CACHE_MAX_BYTES:
+            return
+        entry = (current, content, headers)
         try:
             default_cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
         except Exception:
@@ -272,7 +295,7 @@ class PageCacheMiddleware:
     @staticmethod
     def _from_entry(request: HttpRequest, entry: tuple) -> HttpResponse:
         _, content, headers = entry
-        response = HttpResponse(content)
+        response = HttpResponse(zlib.decompress(content))
         for name, value in headers:
             response[name] = value
         response["X-Page-Cache"] = "hit"
@@ -349,9 +372,7 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     if any(word in control for word in ("private", "no-store", "no-cache")):
         return False
     vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
-    if vary - {"cookie", "accept-encoding", "accept-language"}:  # the key holds the language
-        return False
-    return len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
+    return not vary - {"cookie", "accept-encoding", "accept-language"}  # the key holds the language
 
 
 def _last_modified(response: HttpResponse) -> int | None:

@@ -185,7 +185,7 @@ if REDIS_URL:
 PAGE_CACHE = os.environ.get("PAGE_CACHE", "auto")
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "10"))
-PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
+PAGE_CACHE_MAX_BYTES = 256 * 1024  # compressed: larger pages are rendered every time
 
 AUTH_USER_MODEL = "accounts.User"
 # A member's public page is the wiki's (it lists their work); accounts stays a leaf.

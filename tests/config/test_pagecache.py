@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from config import pagecache
 from discussion.models import Comment
@@ -212,3 +213,60 @@ def test_which_statements_count_as_content_writes(sql, writes):
 
 def test_every_connection_is_watched():
     assert pagecache.watch_writes in connection.execute_wrappers
+
+
+def test_a_members_page_keeps_the_connections_until_a_write_and_never_shows_them_stale():
+    hub = make_term("Hub", body="The hub.", related=("Spoke",))
+    make_term("Spoke", body="Spoke links to [[Hub]].", difficulty="beginner")
+    member = Client()
+    member.force_login(make_user("reader"))
+    with CaptureQueriesContext(connection) as worked_out:
+        _, first = fetch(member, "/terms/hub/")
+    with CaptureQueriesContext(connection) as kept:
+        _, again = fetch(member, "/terms/hub/")
+    assert ">Spoke</a>" in first and "Nobody yet" in first
+    aside = first.split('<aside class="term-aside"', 1)[1].split("</aside>", 1)[0]
+    assert aside in again
+    assert len(kept) < len(worked_out)  # the connections' queries are not run again
+
+    make_term("Later", body="Later links to [[Hub]] too.")
+    edit_term(hub, body="The hub, edited.", author=make_user("writer"))
+    _, html = fetch(member, "/terms/hub/")
+    assert ">Later</a>" in html  # linked from, at once
+    experts = html.split('id="experts-title"', 1)[1].split("</section>", 1)[0]
+    assert "/members/writer/" in experts
+
+
+def test_a_parameter_no_page_reads_is_answered_but_never_stored():
+    make_term("Hub", body="The hub.")
+    reader = Client()
+    for _ in range(2):
+        response, _ = fetch(reader, "/terms/hub/?utm_source=anything")
+        assert response["X-Page-Cache"] == "pass"
+    fetch(reader, "/terms/?letter=H")
+    response, _ = fetch(reader, "/terms/?letter=H")
+    assert response["X-Page-Cache"] == "hit"
+
+
+def test_a_script_name_is_part_of_the_key():
+    """A page answered under another script name (its links start with it) is never the
+    page of the URL the two make together."""
+    make_term("Hub", body="The hub.")
+    reader = Client()
+    response = reader.get("/", SCRIPT_NAME="/terms/hub")
+    assert response.status_code == 200
+    response, html = fetch(reader, "/terms/hub/")
+    assert response["X-Page-Cache"] == "miss" and "The hub." in html
+
+
+def test_pages_are_kept_compressed_and_a_large_one_is_not_kept(settings):
+    make_term("Hub", body="The hub. " * 2000)
+    reader = Client()
+    response, html = fetch(reader, "/terms/hub/")
+    response, again = fetch(reader, "/terms/hub/")
+    assert response["X-Page-Cache"] == "hit" and again == html
+    settings.PAGE_CACHE_MAX_BYTES = 100
+    make_term("Other", body="Another.")
+    for _ in range(2):
+        response, _ = fetch(reader, "/terms/hub/")
+        assert response["X-Page-Cache"] == "miss"

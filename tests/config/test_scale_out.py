@@ -85,7 +85,7 @@ def site(django_db_blocker, tmp_path_factory) -> Iterator[dict]:
                     logs / f"gunicorn-{port}.log",
                 )
             )
-        worker = [sys.executable, "manage.py", "rqworker", "default"]
+        worker = [sys.executable, "manage.py", "rqworker", "default", "--with-scheduler"]
         processes.append(_start(worker, env, logs / "rqworker.log"))
         urls = [f"http://127.0.0.1:{port}" for port in ports]
         for url in urls:
