@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
+
+from config.pagecache import per_generation
 
 from ..models import Difficulty
 
@@ -70,3 +72,32 @@ def ago(value: datetime | None) -> str:
     if timezone.now() - value < JUST_NOW:
         return gettext("just now")
     return gettext("%(time)s ago") % {"time": timesince(value)}
+
+
+@register.tag("per_generation")
+def do_per_generation(parser, token) -> PerGenerationNode:
+    """``{% per_generation "name" value ... %}...{% endper_generation %}``: the block's HTML,
+    kept until the content generation moves on (``config.pagecache.per_generation``), under
+    its name, the values' text and the interface language.
+
+    For the parts of a page that are the same for every reader, such as the term page's
+    connections: a member's fresh page renders them once per write instead of once per
+    request, and they are never out of date. Only for what a page shows to everyone; without
+    a shared cache the block is rendered every time.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("per_generation needs a name")
+    nodelist = parser.parse(("endper_generation",))
+    parser.delete_first_token()
+    return PerGenerationNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
+
+
+class PerGenerationNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, parts: list) -> None:
+        self.nodelist, self.parts = nodelist, parts
+
+    def render(self, context: template.Context) -> str:
+        values = [str(part.resolve(context)) for part in self.parts]
+        name = "fragment:" + ":".join([*values, get_language() or ""])
+        return per_generation(name, lambda: self.nodelist.render(context))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from taggit.models import Tag
 
@@ -51,14 +52,10 @@ def term_detail(request, slug: str):
     term = selectors.term_for_page(slug)
     if term is None:
         return _missing_term(request, slug)
-    connections = navigation.term_connections(term)
-    context = {
-        "term": term,
-        "related": connections.related,
-        "backlinks": connections.linked_from,
-        "connections": connections,
-    }
-    return render(request, "wiki/term_detail.html", context)
+    # Worked out only when the page's connections are not kept from an earlier request
+    # (``{% per_generation %}`` in the template).
+    connections = SimpleLazyObject(lambda: navigation.term_connections(term))
+    return render(request, "wiki/term_detail.html", {"term": term, "connections": connections})
 
 
 def category_list(request):
