@@ -226,3 +226,20 @@ def test_the_api_writes_the_flag():
     )
     assert response.status_code == 201, response.content
     assert Term.objects.get(slug="garden").autolink is False
+
+
+def test_the_glossary_is_kept_across_body_edits_and_rebuilt_when_a_title_changes():
+    from wiki.glossary import current_glossary
+
+    craft = make_term("Craft", body="A craft.")
+    make_term("Trust", body="Trust.")
+    first = current_glossary()
+    edit_term(craft, body="A craft, edited.", author=make_user())
+    assert current_glossary() is first  # a body edit: the same titles
+
+    edit_term(craft, title="Crafting", author=make_user())
+    renamed = current_glossary()
+    assert renamed is not first
+    later = make_term("Later", body="Crafting and trust.")
+    assert current_glossary() is not renamed
+    assert auto_targets(later) == ["crafting", "trust"]
