@@ -246,17 +246,26 @@ def test_makemessages_finds_no_string_missing_from_the_catalogue(tmp_path, setti
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{reason} (CI=true: this check must run)")
         pytest.skip(reason)
-    copy = tmp_path / LANGUAGE / "LC_MESSAGES" / "django.po"
+    # makemessages writes into every ``locale`` directory above the files it reads, so it
+    # runs in a tree of its own: links to the project's code and templates, and a copy of the
+    # catalogue (run in the project, it rewrote the real one).
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for entry in ROOT.iterdir():
+        if entry.is_dir() and entry.name not in {"locale", "tests", ".venv", ".git"}:
+            (tree / entry.name).symlink_to(entry)
+    copy = tree / "locale" / LANGUAGE / "LC_MESSAGES" / "django.po"
     copy.parent.mkdir(parents=True)
     shutil.copy(CATALOGUE, copy)
-    settings.LOCALE_PATHS = [tmp_path]
+    settings.LOCALE_PATHS = [tree / "locale"]
     here = Path.cwd()
-    os.chdir(ROOT)
+    os.chdir(tree)
     try:
         call_command(
             "makemessages",
             locale=[LANGUAGE],
-            ignore_patterns=[".venv", "tests", "locale", "test-artifacts"],
+            symlinks=True,
+            ignore_patterns=["test-artifacts", "node_modules", "staticfiles"],
             verbosity=0,
         )
     finally:
