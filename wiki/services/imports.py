@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 import markup
 from markup import Rendered, RenderError
@@ -113,7 +113,23 @@ def term_import_batch(
     batch = _Batch(canon=Canon.start())
     for chunk in chunks((item for item in to_write if not item.result.error), chunk_size):
         _write_chunk(chunk, batch)
+    if len(batch.written) >= ANALYZE_FROM:
+        _analyze()
     return [item.result for item in items]
+
+
+ANALYZE_FROM = 1000  # terms written by one import
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a large import (PostgreSQL's autovacuum comes later:
+    until then the planner guesses, and guessed wrong by orders of magnitude). Not inside a
+    caller's transaction (a dry run rolls back anyway), and never SQLite's business."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for table in ("wiki_term", "wiki_revision", "wiki_link", "wiki_search_entry"):
+            cursor.execute(f"ANALYZE {table}")
 
 
 @dataclass
