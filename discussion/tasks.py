@@ -13,7 +13,13 @@ from . import services
 @background
 def revision_saved_followup(revision_id: int) -> int:
     """After a term was created or edited: follow, notify the followers, re-rank its members."""
-    return _revision_followup(revision_id)
+    from wiki.models import Revision
+
+    created = _notify_revision(revision_id)
+    term_id = Revision.objects.filter(pk=revision_id).values_list("term_id", flat=True).first()
+    if term_id is not None:
+        enqueue_on_commit(contributors_refresh, term_id, True)
+    return created
 
 
 @background
@@ -23,9 +29,7 @@ def revisions_saved_followup(revision_ids: list[int]) -> int:
     re-ranking tasks, which kept the queue busy for minutes)."""
     from wiki.models import Revision
 
-    created = 0
-    for revision_id in revision_ids:
-        created += _revision_followup(revision_id, refresh=False)
+    created = sum(_notify_revision(revision_id) for revision_id in revision_ids)
     terms = Revision.objects.filter(pk__in=revision_ids).values_list("term_id", flat=True)
     term_ids = sorted(set(terms))
     if term_ids:
@@ -33,13 +37,8 @@ def revisions_saved_followup(revision_ids: list[int]) -> int:
     return created
 
 
-def _revision_followup(revision_id: int, *, refresh: bool = True) -> int:
-    from wiki.models import Revision
-
+def _notify_revision(revision_id: int) -> int:
     created = services.notify_revision(revision_id=revision_id)
-    term_id = Revision.objects.filter(pk=revision_id).values_list("term_id", flat=True).first()
-    if refresh and term_id is not None:
-        enqueue_on_commit(contributors_refresh, term_id, True)
     _email_later(created)
     return len(created)
 

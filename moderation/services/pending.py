@@ -37,12 +37,9 @@ def pending_change_submit(
 ) -> PendingChange:
     """Keep ``author``'s edit of ``term`` for review. Raises ``TermWriteError`` (with its form
     field) for content the write path would refuse, so the editor can say so at once."""
-    if not data.slug:
-        raise TermWriteError(
-            _("A term needs a title with at least one letter or digit."), field="title"
-        )
-    # The write path's own refusals (a title or tag that normalisation made too long for its
-    # column was a 500 on PostgreSQL here); a category is cut as the write path cuts it.
+    # The write path's own refusals (no title, a title without a letter or digit, a title or
+    # tag that normalisation made too long for its column); a category is cut as the write
+    # path cuts it.
     term_data_check(data)
     render_body(data.body)  # refuses what the renderer refuses, before anyone reviews it
     return PendingChange.objects.create(
